@@ -1,0 +1,31 @@
+"""The `legcheck` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+# Other packages add their own subcommands here: each module has register(subparsers).
+REGISTRARS: list = []
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="legcheck",
+        description="Leg pain: probably a cramp, or a possible blood clot? A hands-free check. "
+        "Not a diagnosis: in an emergency call your local emergency number.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for register in REGISTRARS:
+        register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
