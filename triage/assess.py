@@ -1,0 +1,119 @@
+"""assess(): findings in, a disposition with its reasons, advice, safety net and disclaimer out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .advice import DISCLAIMER, advice_for, safety_net_for
+from .engine import Evaluation, evaluate
+from .findings import FINDINGS, Answer, Findings
+from .levels import Level
+from .rules import LEG_SIGNS, PE_SIGNS, Rule
+
+__all__ = ["Assessment", "assess", "DEFAULT_EMERGENCY_NUMBER"]
+
+DEFAULT_EMERGENCY_NUMBER = "112"
+
+# What a self-care outcome rests on, in the words of its reason.
+_REASSURING = PE_SIGNS + ("cold_pale_or_numb",) + LEG_SIGNS
+
+
+@dataclass(frozen=True)
+class Assessment:
+    level: Level
+    reasons: tuple[str, ...]
+    """Plain-language reasons, one per deciding rule (or why it looks like self-care)."""
+    rules: tuple[str, ...]
+    """Ids of the deciding rules."""
+    uncertain: tuple[str, ...]
+    """Ids of deciding rules that count only because an answer is unknown."""
+    advice: str
+    safety_net: str
+    disclaimer: str
+    findings: Findings
+    settled: bool
+    """False when unknown answers were read the cautious way to reach this level."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "level": self.level.name,
+            "reasons": list(self.reasons),
+            "rules": list(self.rules),
+            "uncertain": list(self.uncertain),
+            "advice": self.advice,
+            "safety_net": self.safety_net,
+            "disclaimer": self.disclaimer,
+            "findings": self.findings.to_dict(),
+            "settled": self.settled,
+        }
+
+
+def assess(findings: Findings | Mapping[str, Any], emergency_number: str = DEFAULT_EMERGENCY_NUMBER) -> Assessment:
+    """Triage what is known. Missing findings are unknown and read the cautious way."""
+    if not isinstance(findings, Findings):
+        findings = Findings.from_dict(findings)
+    result = evaluate(findings)
+    strain = findings.get("after_injury") is Answer.YES
+    cramps = not strain and findings.get("worse_walking_better_rest") is not Answer.YES
+    return Assessment(
+        level=result.level,
+        reasons=_reasons(result, findings),
+        rules=tuple(rule.id for rule in result.deciding),
+        uncertain=tuple(rule.id for rule in result.uncertain),
+        advice=advice_for(result.level, emergency_number, strain=strain, cramps=cramps),
+        safety_net=safety_net_for(result.level, emergency_number),
+        disclaimer=DISCLAIMER.format(number=emergency_number),
+        findings=findings,
+        settled=result.settled,
+    )
+
+
+def _labels(names: tuple[str, ...], findings: Findings, answer: Answer) -> list[str]:
+    return [FINDINGS[name].label for name in names if findings.get(name) is answer]
+
+
+def _join(labels: list[str]) -> str:
+    if len(labels) <= 1:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _rule_reason(rule: Rule, findings: Findings) -> str:
+    literals = rule.all + rule.any
+    groups = [group for group in findings.any_yes if group <= set(rule.any)]
+    grouped = set().union(*groups) if groups else set()
+    notes = []
+    present = _labels(literals, findings, Answer.YES)
+    if present:
+        notes.append(f"you reported {_join(present)}")
+    for group in groups:
+        names = tuple(name for name in rule.any if name in group)
+        notes.append(f"you reported one of: {_join_or([FINDINGS[name].label for name in names])}")
+    unsure = _labels(tuple(n for n in literals if n not in grouped), findings, Answer.UNKNOWN)
+    if unsure and not groups and not present:
+        notes.append(f"you were not sure about {_join_or(unsure)}")
+    elif unsure:
+        notes.append(f"and not sure about {_join_or(unsure)}")
+    return f"{rule.reason[0].upper()}{rule.reason[1:]} ({'; '.join(notes)})."
+
+
+def _join_or(labels: list[str]) -> str:
+    if len(labels) <= 1:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " or " + labels[-1]
+
+
+def _self_care_reason(findings: Findings) -> str:
+    ruled_out = _labels(_REASSURING, findings, Answer.NO)
+    text = "None of the signs of a clot or of a blocked artery"
+    if ruled_out:
+        text += f" ({_join(ruled_out)})"
+    return text + " were reported."
+
+
+def _reasons(result: Evaluation, findings: Findings) -> tuple[str, ...]:
+    if result.level is Level.SELF_CARE:
+        return (_self_care_reason(findings),)
+    return tuple(_rule_reason(rule, findings) for rule in result.deciding)
