@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from skill.web import register as register_serve
+
 # Other packages add their own subcommands here: each module has register(subparsers).
-REGISTRARS: list = []
+REGISTRARS: list = [register_serve]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,239 @@
+"""The Alexa HTTPS endpoint: a Flask app factory and the `legcheck serve` command.
+
+Alexa POSTs a signed JSON request envelope to `/` (or `/alexa`); we verify it (skill/verify.py), hand it to
+the ask-sdk-core skill (the same one the Lambda handler uses) and answer the response envelope as JSON.
+`GET /healthz` answers {"status": "ok"} for load balancers.
+
+Configuration (`create_app(config)` keys, all optional):
+
+- ``VERIFY`` (True): check Alexa's signature, certificate chain and timestamp. Only switch it off for local
+  testing (`legcheck serve --no-verify` prints a warning); Amazon requires it of every HTTPS skill.
+- ``SKILL_IDS`` (empty): allowlist of skill ids (applicationId); empty accepts any skill. The environment
+  variable ``LEGCHECK_SKILL_IDS`` (comma-separated) sets it when the config does not, for gunicorn.
+- ``MAX_BODY_BYTES`` (131072): larger bodies are refused with 413 before they are read.
+- ``TRUST_ROOTS`` (certifi's bundle): PEM text of the root certificates a chain must lead to. Tests and
+  benches pass their own test CA here; never do that in production.
+- ``TIMESTAMP_TOLERANCE`` (150): seconds a request's timestamp may differ from our clock.
+- ``CERT_FETCHER`` (urllib over https): a function url -> PEM bytes that fetches a certificate chain.
+  Tests pass one that serves the chains of their test CA from memory (there is no network in tests).
+
+Production, behind TLS (Alexa only calls https on 443: terminate TLS in a reverse proxy, or give gunicorn
+``--certfile``/``--keyfile``)::
+
+    LEGCHECK_SKILL_IDS=amzn1.ask.skill.YOUR-ID gunicorn -w 2 -b 0.0.0.0:8080 'skill.web:create_app()'
+
+Failures answer HTTP 400 (413 for too large a body) with a short JSON error; the reason is logged, never the
+body. If the skill itself raises, the listener still hears a short reply that includes the emergency advice
+(safety rule 5): never a 5xx for anything a client sends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ask_sdk_core.exceptions import SerializationException
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import RequestEnvelope
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from skill.verify import (
+    TIMESTAMP_TOLERANCE,
+    RequestVerifier,
+    VerificationError,
+    check_skill_id,
+    decode_json,
+)
+
+__all__ = ["DEFAULTS", "create_app", "register"]
+
+log = logging.getLogger(__name__)
+
+DEFAULTS: dict[str, Any] = {
+    "VERIFY": True,
+    "SKILL_IDS": (),
+    "MAX_BODY_BYTES": 128 * 1024,
+    "TRUST_ROOTS": None,
+    "TIMESTAMP_TOLERANCE": TIMESTAMP_TOLERANCE,
+    "CERT_FETCHER": None,
+}
+
+FALLBACK_SSML = (
+    "<speak>Sorry, something went wrong on my side and I can't go on with the check. "
+    "If you have chest pain, trouble breathing, are coughing up blood, or have fainted, "
+    "call your local emergency number now. Otherwise, please contact your doctor.</speak>"
+)
+"""Said when the skill itself fails: without knowing what was heard, the emergency advice always goes in."""
+
+NO_VERIFY_WARNING = (
+    "\n*** WARNING: Alexa request verification is OFF (--no-verify). Anyone who can reach this port can "
+    "send requests as Alexa. Use this for local testing only, never on a public address. ***\n"
+)
+
+
+class BadRequest(Exception):
+    """A request we refuse with 400; the message is the reason given to the caller."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """What one app needs to answer a request: the skill, the verifier (None when off), the allowlist."""
+
+    skill: Any
+    """An ask_sdk_core Skill (from SkillBuilder().create())."""
+    verifier: RequestVerifier | None
+    skill_ids: frozenset[str]
+    serializer: DefaultSerializer
+
+    def answer(self, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
+        """The response envelope (a JSON-able dict) for one raw request. Raises BadRequest."""
+        try:
+            data = self.verifier.verify(headers, body) if self.verifier else decode_json(body)
+            check_skill_id(data, self.skill_ids)
+        except VerificationError as error:
+            raise BadRequest(str(error)) from error
+        request_type = request_type_of(data)
+        try:
+            envelope = self.serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
+        except (SerializationException, UnicodeDecodeError) as error:
+            raise BadRequest("request envelope has an unexpected shape") from error
+        return self.invoke(envelope, request_type)
+
+    def invoke(self, envelope: RequestEnvelope, request_type: str) -> dict[str, Any]:
+        try:
+            reply = self.skill.invoke(request_envelope=envelope, context=None)
+            data = self.serializer.serialize(reply)
+        except Exception:  # the skill's own exception handler failed too: still say something safe
+            log.exception("skill failed on a %s; answering the fallback reply", request_type)
+            return fallback_reply()
+        log.info("answered %s", request_type)
+        return data
+
+
+def request_type_of(data: Mapping[str, Any]) -> str:
+    req = data.get("request")
+    kind = req.get("type") if isinstance(req, Mapping) else None
+    if not isinstance(kind, str) or not kind:
+        raise BadRequest("request envelope has no request type")
+    return kind
+
+
+def fallback_reply() -> dict[str, Any]:
+    return {
+        "version": "1.0",
+        "response": {"outputSpeech": {"type": "SSML", "ssml": FALLBACK_SSML}, "shouldEndSession": True},
+    }
+
+
+def load_skill() -> Any:
+    """The legcheck ask-sdk skill (imported late: skill.alexa pulls in the whole dialogue)."""
+    from skill.alexa import build_skill
+
+    return build_skill()
+
+
+def settings_from(config: Mapping[str, Any] | None) -> dict[str, Any]:
+    """DEFAULTS, then the environment (LEGCHECK_SKILL_IDS), then `config`."""
+    settings = dict(DEFAULTS)
+    env_ids = os.environ.get("LEGCHECK_SKILL_IDS", "")
+    if env_ids.strip():
+        settings["SKILL_IDS"] = tuple(part.strip() for part in env_ids.split(",") if part.strip())
+    settings.update(config or {})
+    if isinstance(settings["SKILL_IDS"], str):
+        raise ValueError("SKILL_IDS must be a list of skill ids, not one string")
+    return settings
+
+
+def make_verifier(settings: Mapping[str, Any]) -> RequestVerifier | None:
+    if not settings["VERIFY"]:
+        log.warning("Alexa request verification is OFF: local testing only")
+        return None
+    return RequestVerifier(
+        trust_roots=settings["TRUST_ROOTS"],
+        fetcher=settings["CERT_FETCHER"],
+        tolerance=float(settings["TIMESTAMP_TOLERANCE"]),
+    )
+
+
+def create_app(config: Mapping[str, Any] | None = None, skill: Any = None) -> Flask:
+    """The endpoint as a Flask app (see the module docstring for the config keys)."""
+    settings = settings_from(config)
+    app = Flask(__name__)
+    app.config.update(settings)
+    app.config["MAX_CONTENT_LENGTH"] = int(settings["MAX_BODY_BYTES"])
+    endpoint = Endpoint(
+        skill=skill if skill is not None else load_skill(),
+        verifier=make_verifier(settings),
+        skill_ids=frozenset(settings["SKILL_IDS"]),
+        serializer=DefaultSerializer(),
+    )
+
+    def alexa() -> Response:
+        body = request.get_data(cache=False)
+        try:
+            return app.json.response(endpoint.answer(request.headers, body))
+        except BadRequest as error:
+            log.warning("refused a request: %s", error)
+            return error_response(400, str(error))
+
+    app.add_url_rule("/", "alexa_root", alexa, methods=["POST"])
+    app.add_url_rule("/alexa", "alexa", alexa, methods=["POST"])
+    app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"}, methods=["GET"])
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(Exception, unexpected_error)
+    return app
+
+
+def error_response(status: int, reason: str) -> Response:
+    return Response(json.dumps({"error": reason}), status=status, mimetype="application/json")
+
+
+def http_error(error: HTTPException) -> Response:
+    """404, 405, 413 and friends as short JSON (no HTML, no stack trace)."""
+    status = error.code or 400
+    return error_response(status, (error.name or "bad request").lower())
+
+
+def unexpected_error(error: Exception) -> Response:
+    log.exception("unexpected error while answering a request")
+    return error_response(500, "internal error")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `legcheck serve` to the command line."""
+    parser = subparsers.add_parser(
+        "serve",
+        help="answer Alexa requests over HTTP (put TLS in front of it)",
+        description="Serve the Alexa endpoint (POST / or /alexa, GET /healthz). For production run it "
+        "under gunicorn: gunicorn -w 2 -b 0.0.0.0:8080 'skill.web:create_app()'",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
+    parser.add_argument(
+        "--no-verify", action="store_true", help="accept unsigned requests: LOCAL TESTING ONLY"
+    )
+    parser.add_argument(
+        "--skill-id", action="append", default=[], metavar="ID", help="accept only this skill id (repeatable)"
+    )
+    parser.set_defaults(func=serve)
+
+
+def serve(args: argparse.Namespace) -> int:
+    from werkzeug.serving import run_simple
+
+    if args.no_verify:
+        print(NO_VERIFY_WARNING, file=sys.stderr, flush=True)
+    config: dict[str, Any] = {"VERIFY": not args.no_verify}
+    if args.skill_id:
+        config["SKILL_IDS"] = tuple(args.skill_id)
+    app = create_app(config)
+    print(f"legcheck: Alexa endpoint on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
+    run_simple(args.host, args.port, app, threaded=True)
+    return 0
