@@ -1,0 +1,267 @@
+"""Text to speech with pyttsx3 (the espeak-ng driver on Linux), isolated in a worker process.
+
+pyttsx3 on Linux and the Pi has known faults: runAndWait() can hang after the first utterance, say() may
+work only once per engine, save_to_file() may leave an empty file, and it prints "Audio saved to ..." on
+stdout. So it never runs in our process: a small worker process renders each text to a WAV file, with its
+stdout and stderr kept away from ours; every request has a timeout, and a worker that hangs, dies or
+writes an empty file is killed and replaced (one retry). We then play the WAV ourselves, so we know when
+playback ends (the recognizer is muted until then).
+
+Rendered audio is cached by text, and the fixed prompts are rendered in the background at start-up.
+
+If speech still fails, `Voice.speak()` prints the text instead and the conversation goes on (safety rule 5:
+the emergency advice always reaches the user).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from speech.audio import Audio, read_wav
+from speech.errors import AudioError, SynthesisError
+
+__all__ = ["TtsConfig", "TextToSpeech", "Voice", "Spoken", "DEFAULT_RATE"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RATE = 160
+"""Words per minute: a little slower than espeak's 175 and pyttsx3's 200, for older listeners."""
+
+TTS_COMMAND_ENV = "LEGCHECK_TTS_COMMAND"
+"""Replace the worker command (space-separated), e.g. to run another Python; tests use it to make speech
+fail for real."""
+
+_WORKER = r"""
+import json, os, sys
+reply = os.fdopen(os.dup(1), "w")
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+import pyttsx3
+for line in sys.stdin:
+    request = json.loads(line)
+    try:
+        engine = pyttsx3.init()
+        engine.setProperty("rate", request["rate"])
+        if request.get("voice"):
+            engine.setProperty("voice", request["voice"])
+        engine.save_to_file(request["text"], request["path"])
+        engine.runAndWait()
+        answer = {"ok": True}
+    except Exception as err:
+        answer = {"ok": False, "error": f"{type(err).__name__}: {err}"}
+    reply.write(json.dumps(answer) + "\n")
+    reply.flush()
+"""
+
+
+@dataclass(frozen=True)
+class TtsConfig:
+    """How speech is rendered."""
+
+    rate: int = DEFAULT_RATE
+    """Speaking rate in words per minute."""
+    voice: str | None = None
+    """A pyttsx3 voice id (None: the driver's default English voice)."""
+    timeout_s: float = 5.0
+    """Longest wait for one utterance (the first one also waits for the worker to start)."""
+    command: tuple[str, ...] | None = None
+    """The worker command; None runs pyttsx3 in this Python (or $LEGCHECK_TTS_COMMAND if set)."""
+
+    def __post_init__(self) -> None:
+        if not 60 <= self.rate <= 400:
+            raise ValueError(f"speaking rate must be 60..400 words per minute, not {self.rate}")
+        if self.timeout_s <= 0:
+            raise ValueError("timeout_s must be positive")
+
+    def worker_command(self) -> list[str]:
+        if self.command:
+            return list(self.command)
+        if os.environ.get(TTS_COMMAND_ENV):
+            return os.environ[TTS_COMMAND_ENV].split()
+        return [sys.executable, "-c", _WORKER]
+
+
+class _Worker:
+    """One pyttsx3 process; requests and answers are JSON lines."""
+
+    def __init__(self, command: list[str]):
+        try:
+            self.process = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                text=True, bufsize=1,
+            )
+        except OSError as err:
+            raise SynthesisError(f"cannot start the speech worker {command[0]!r}: {err.strerror}") from None
+        self._answers: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self._answers.put(line)
+        self._answers.put(None)
+
+    def render(self, request: dict, timeout: float) -> None:
+        try:
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+        except OSError:
+            raise SynthesisError("the speech worker is not running") from None
+        try:
+            line = self._answers.get(timeout=timeout)
+        except queue.Empty:
+            raise SynthesisError(f"speech synthesis timed out after {timeout:.1f} s") from None
+        if line is None:
+            raise SynthesisError("the speech worker stopped")
+        answer = _parse_answer(line)
+        if not answer.get("ok"):
+            raise SynthesisError(f"speech synthesis failed: {answer.get('error', 'unknown error')}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=5)
+        for pipe in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):
+                pipe.close()
+
+
+def _parse_answer(line: str) -> dict:
+    try:
+        answer = json.loads(line)
+    except json.JSONDecodeError:
+        raise SynthesisError(f"the speech worker answered nonsense: {line[:80]!r}") from None
+    if not isinstance(answer, dict):
+        raise SynthesisError(f"the speech worker answered nonsense: {line[:80]!r}")
+    return answer
+
+
+class TextToSpeech:
+    """Render text to audio (cached). Thread-safe: the background pre-render shares the worker."""
+
+    def __init__(self, config: TtsConfig | None = None):
+        self.config = config or TtsConfig()
+        self._worker: _Worker | None = None
+        self._lock = threading.Lock()
+        self._cache: dict[str, Audio] = {}
+        self._dir = tempfile.TemporaryDirectory(prefix="legcheck-tts-")
+        self._count = 0
+
+    def render(self, text: str) -> Audio:
+        """The spoken text as audio; raises SynthesisError after one retry with a fresh worker."""
+        text = " ".join(text.split())
+        if not text:
+            raise SynthesisError("nothing to say")
+        with self._lock:
+            if text in self._cache:
+                return self._cache[text]
+            try:
+                audio = self._render_once(text)
+            except SynthesisError as first:
+                log.warning("speech synthesis failed (%s); retrying with a fresh worker", first)
+                self._restart()
+                audio = self._render_once(text)
+            self._cache[text] = audio
+            return audio
+
+    def _render_once(self, text: str) -> Audio:
+        if self._worker is None:
+            self._worker = _Worker(self.config.worker_command())
+        self._count += 1
+        path = Path(self._dir.name) / f"utterance-{self._count}.wav"
+        request = {"text": text, "path": str(path), "rate": self.config.rate, "voice": self.config.voice}
+        try:
+            self._worker.render(request, self.config.timeout_s)
+            audio = read_wav(path, rate=None)
+        except (SynthesisError, AudioError) as err:
+            self._restart()
+            raise SynthesisError(str(err)) from None
+        finally:
+            path.unlink(missing_ok=True)
+        if len(audio.samples) == 0:
+            self._restart()
+            raise SynthesisError("speech synthesis wrote an empty file")
+        return audio
+
+    def _restart(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
+
+    def prerender(self, texts: Iterable[str]) -> threading.Thread:
+        """Render `texts` into the cache in a background thread (failures are only logged)."""
+        wanted = [text for text in texts if text and text.strip()]
+
+        def run() -> None:
+            started = time.perf_counter()
+            for text in wanted:
+                try:
+                    self.render(text)
+                except SynthesisError as err:
+                    log.warning("pre-rendering stopped: %s", err)
+                    return
+            log.info("pre-rendered %d prompts in %.2f s", len(wanted), time.perf_counter() - started)
+
+        thread = threading.Thread(target=run, name="tts-prerender", daemon=True)
+        thread.start()
+        return thread
+
+    def is_cached(self, text: str) -> bool:
+        return " ".join(text.split()) in self._cache
+
+    def close(self) -> None:
+        with self._lock:
+            self._restart()
+        self._dir.cleanup()
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """What happened when something was said."""
+
+    spoken: bool
+    """True when the audio was played; False when the text was printed instead."""
+    render_s: float
+    """Time to get the audio (0 when it was cached)."""
+    started: float
+    """time.perf_counter() when the first sample went to the output (or the text was printed)."""
+    play_s: float
+    error: str = ""
+
+
+class Voice:
+    """Says text through a sink (speaker or WAV file); prints the text when that fails."""
+
+    def __init__(self, tts: TextToSpeech, sink, fallback: TextIO | None = None):
+        self.tts = tts
+        self.sink = sink
+        self.fallback = fallback if fallback is not None else sys.stdout
+
+    def speak(self, text: str) -> Spoken:
+        begin = time.perf_counter()
+        try:
+            audio = self.tts.render(text)
+            render_s = time.perf_counter() - begin
+            started = time.perf_counter()
+            self.sink.play(audio)
+            return Spoken(True, render_s, started, time.perf_counter() - started)
+        except (SynthesisError, AudioError) as err:
+            log.warning("speech output failed, printing instead: %s", err)
+            started = time.perf_counter()
+            self._print(text)
+            return Spoken(False, started - begin, started, 0.0, str(err))
+
+    def _print(self, text: str) -> None:
+        print(f"(speech output failed; printed instead) {text}", file=self.fallback, flush=True)
