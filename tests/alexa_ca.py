@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import json
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -37,6 +39,7 @@ __all__ = [
     "SKILL_ID",
     "envelope",
     "iso_timestamp",
+    "post_signed",
     "running_server",
     "sign_body",
 ]
@@ -123,11 +126,13 @@ class AlexaCA:
     """URL -> PEM chain: what `fetcher` serves. `publish` adds to it."""
 
     @classmethod
-    def create(cls) -> AlexaCA:
-        root_key, intermediate_key = rsa_key("root"), rsa_key("intermediate")
+    def create(cls, key_prefix: str = "") -> AlexaCA:
+        """A fresh CA. CAs made with different `key_prefix` have different keys (an 'untrusted' CA)."""
+        root_key, intermediate_key = rsa_key(key_prefix + "root"), rsa_key(key_prefix + "intermediate")
         root = ca_certificate("legcheck test root", root_key, None, root_key)
         intermediate = ca_certificate("legcheck test intermediate", intermediate_key, root, root_key)
-        ca = cls(root, intermediate, intermediate_key, issue_leaf(intermediate, intermediate_key))
+        leaf = issue_leaf(intermediate, intermediate_key, key_slot=key_prefix + "leaf")
+        ca = cls(root, intermediate, intermediate_key, leaf)
         ca.publish(CHAIN_URL, ca.leaf)
         return ca
 
@@ -273,3 +278,11 @@ def running_server(app: Callable) -> Iterator[str]:
         server.shutdown()
         thread.join(timeout=5)
         server.server_close()
+
+
+def post_signed(
+    base_url: str, ca: AlexaCA, body: dict[str, Any] | bytes, path: str = "/", leaf: Leaf | None = None
+) -> requests.Response:
+    """POST a request to the endpoint as Alexa would: body (a dict is sent as compact JSON) and signature."""
+    data = body if isinstance(body, bytes) else json.dumps(body, separators=(",", ":")).encode("utf-8")
+    return requests.post(base_url + path, data=data, headers=ca.sign(data, leaf), timeout=10)
