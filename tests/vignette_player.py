@@ -1,0 +1,287 @@
+"""Play a clinical vignette through the real command line, `legcheck chat --json`, as a subprocess.
+
+The CLI writes one JSON object per line on stdout (ask, heard, say, result); the player writes one answer per
+line on stdin, and only after it has read the question it answers. Each question is answered from the
+case's findings by the question's own `findings` list:
+
+* "yes" if any listed finding is true in the case,
+* "no" if all of them are false,
+* "I don't know" if none is true and at least one is "unknown".
+
+Findings a case does not list are absent ("no"). The derived names are worked out from the values:
+`one_sided` is true when side is left or right, `lasting_over_10_minutes` when duration_minutes > 10; with
+no value they are false, and with an "unknown" value they are unknown.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = [
+    "LEVELS",
+    "Case",
+    "Exchange",
+    "Play",
+    "PlayerError",
+    "answer_for",
+    "chat_command",
+    "load_cases",
+    "play",
+    "truth",
+]
+
+logger = logging.getLogger(__name__)
+
+VIGNETTES = Path(__file__).parent / "data" / "vignettes.yaml"
+LEVELS = ("SELF_CARE", "ROUTINE", "URGENT", "EMERGENCY")
+"""Dispositions from least to most cautious."""
+
+YES, NO, UNKNOWN = "yes", "no", "unknown"
+ANSWERS = {YES: "yes", NO: "no", UNKNOWN: "I don't know"}
+MAX_QUESTIONS = 80
+"""More questions than this means the conversation is going round in circles."""
+
+
+class PlayerError(Exception):
+    """The CLI could not be driven through a case (hung, crashed, bad output, or did not understand)."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One vignette from tests/data/vignettes.yaml."""
+
+    id: str
+    group: str
+    story: str
+    source: str
+    findings: Mapping[str, Any]
+    """Present findings only: name -> "yes" | "unknown" | a value (side, location, duration_minutes)."""
+    expected: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One question the CLI asked and the answer the player gave."""
+
+    question: str
+    kind: str
+    findings: tuple[str, ...]
+    answer: str
+
+
+@dataclass(frozen=True)
+class Play:
+    """What happened when a case was played."""
+
+    result: dict[str, Any]
+    """The final `result` event, as the CLI wrote it."""
+    questions_asked: int
+    """How many questions the player answered."""
+    exchanges: tuple[Exchange, ...]
+    events: tuple[dict[str, Any], ...]
+    """Every event the CLI wrote, in order."""
+
+
+def _normalise(value: Any) -> Any:
+    """YAML reads a bare yes/no as a boolean: turn it back into the answer word."""
+    if value is True:
+        return YES
+    if value is False:
+        return NO
+    return value
+
+
+def load_cases(path: Path = VIGNETTES) -> list[Case]:
+    """Read the vignettes; a malformed entry raises ValueError naming it."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    cases = []
+    for entry in data["cases"]:
+        try:
+            findings = {name: _normalise(value) for name, value in entry["findings"].items()}
+            cases.append(Case(entry["id"], entry["group"], entry["story"], entry["source"], findings,
+                              entry["expected"], entry.get("note", "")))
+        except (KeyError, AttributeError, TypeError) as error:
+            raise ValueError(f"malformed vignette {entry.get('id', entry)!r}: {error!r}") from error
+    return cases
+
+
+def _derived(findings: Mapping[str, Any], name: str) -> str:
+    value = findings.get("side" if name == "one_sided" else "duration_minutes")
+    if value is None:
+        return NO
+    if value == UNKNOWN:
+        return UNKNOWN
+    if name == "one_sided":
+        return YES if value in ("left", "right") else NO
+    return YES if float(value) > 10 else NO
+
+
+def truth(findings: Mapping[str, Any], name: str) -> str:
+    """yes | no | unknown for one finding name in a case (derived names included)."""
+    if name in ("one_sided", "lasting_over_10_minutes"):
+        return _derived(findings, name)
+    value = findings.get(name)
+    if value is None or value == NO:
+        return NO
+    if value == UNKNOWN:
+        return UNKNOWN
+    return YES
+
+
+def answer_for(findings: Mapping[str, Any], asked: tuple[str, ...] | list[str]) -> str:
+    """The answer a person with these findings gives to a question about the `asked` findings."""
+    states = {truth(findings, name) for name in asked}
+    if YES in states:
+        return ANSWERS[YES]
+    if UNKNOWN in states:
+        return ANSWERS[UNKNOWN]
+    return ANSWERS[NO]
+
+
+def chat_command() -> list[str]:
+    """The installed `legcheck` script beside this Python, else the module run by this Python."""
+    script = Path(sys.executable).with_name("legcheck")
+    if script.exists():
+        return [str(script), "chat", "--json"]
+    return [sys.executable, "-m", "skill.cli", "chat", "--json"]
+
+
+class _Lines:
+    """Read a pipe's lines on a thread, so that waiting for one can time out."""
+
+    def __init__(self, stream: Any) -> None:
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _pump(self, stream: Any) -> None:
+        for line in stream:
+            self._queue.put(line)
+        self._queue.put(None)
+
+    def next(self, deadline: float) -> str | None:
+        """The next line, None at end of stream; PlayerError when the deadline passes first."""
+        try:
+            return self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise PlayerError("timed out waiting for the CLI") from None
+
+    def rest(self, wait: float = 1.0) -> str:
+        """Whatever has been read so far (for error messages), after giving the pipe `wait` s to drain."""
+        self._thread.join(timeout=wait)
+        parts = []
+        while not self._queue.empty():
+            parts.append(self._queue.get_nowait() or "")
+        return "".join(parts)
+
+
+class _Session:
+    """One running `legcheck chat --json` and the conversation so far."""
+
+    def __init__(self, case: Case, command: list[str], timeout: float) -> None:
+        self.case = case
+        self.timeout = timeout
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env)
+        self.stdout = _Lines(self.process.stdout)
+        self.stderr = _Lines(self.process.stderr)
+        self.events: list[dict[str, Any]] = []
+        self.exchanges: list[Exchange] = []
+
+    def fail(self, message: str) -> PlayerError:
+        asked = "; ".join(f"{e.question}={e.answer!r}" for e in self.exchanges)
+        return PlayerError(f"{self.case.id}: {message}\n  answered: {asked}\n  stderr: {self.stderr.rest()[-2000:]}")
+
+    def next_event(self) -> dict[str, Any]:
+        try:
+            line = self.stdout.next(time.monotonic() + self.timeout)
+        except PlayerError:
+            raise self.fail(f"no output from the CLI within {self.timeout} s (hung?)") from None
+        if line is None:
+            self.process.wait(timeout=self.timeout)
+            raise self.fail(f"the CLI ended (exit code {self.process.returncode}) before a result")
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            raise self.fail(f"not a JSON line on stdout: {line.strip()!r}") from None
+        if not isinstance(event, dict) or "type" not in event:
+            raise self.fail(f"not an event: {line.strip()!r}")
+        self.events.append(event)
+        return event
+
+    def answer(self, ask: dict[str, Any]) -> None:
+        if self.exchanges and self.exchanges[-1].question == ask.get("question"):
+            raise self.fail(f"question {ask.get('question')!r} was asked again straight after the answer "
+                            f"{self.exchanges[-1].answer!r}: not understood")
+        if len(self.exchanges) >= MAX_QUESTIONS:
+            raise self.fail(f"more than {MAX_QUESTIONS} questions")
+        asked = tuple(ask.get("findings") or ())
+        if not asked:
+            raise self.fail(f"question {ask.get('question')!r} names no findings")
+        text = answer_for(self.case.findings, asked)
+        self.exchanges.append(Exchange(str(ask.get("question")), str(ask.get("kind")), asked, text))
+        try:
+            self.process.stdin.write(text + "\n")
+            self.process.stdin.flush()
+        except (OSError, AttributeError) as error:
+            raise self.fail(f"could not write the answer: {error!r}") from error
+
+    def check_heard(self, heard: dict[str, Any]) -> None:
+        if _not_understood(heard):
+            raise self.fail(f"the CLI did not understand the answer {heard.get('text', '')!r}: {heard}")
+
+    def close(self) -> None:
+        try:
+            if self.process.stdin:
+                self.process.stdin.close()
+        except OSError:
+            pass  # the CLI has already gone; its exit code tells why
+        try:
+            self.process.wait(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def _not_understood(heard: dict[str, Any]) -> bool:
+    return "intent" in heard and heard["intent"] in (None, "", "None")
+
+
+def _converse(session: _Session) -> dict[str, Any]:
+    while True:
+        event = session.next_event()
+        kind = event["type"]
+        if kind == "ask":
+            session.answer(event)
+        elif kind == "heard":
+            session.check_heard(event)
+        elif kind == "result":
+            return event
+
+
+def play(case: Case, timeout: float = 30.0, command: list[str] | None = None) -> Play:
+    """Play one case through the CLI; PlayerError if it hangs (no event within `timeout` s), crashes or errs."""
+    session = _Session(case, command or chat_command(), timeout)
+    try:
+        result = _converse(session)
+    finally:
+        session.close()
+    if session.process.returncode not in (0, None):
+        raise session.fail(f"the CLI exited with code {session.process.returncode} after its result")
+    logger.info("case %s: %s after %d questions", case.id, result.get("level"), len(session.exchanges))
+    return Play(result, len(session.exchanges), tuple(session.exchanges), tuple(session.events))
