@@ -1,0 +1,123 @@
+"""The typed conversation (`legcheck chat`) and its JSON machine mode (`legcheck chat --json`).
+
+JSON mode reads one answer per line on stdin and writes one JSON object per line on stdout:
+ask / heard / say / error events, then a result. A line starting with "@" is a WAV file to recognise as
+the answer, under the grammar of the open question.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+
+from intents import Heard, match
+
+from .dialogue import Dialogue, Turn, emergency_heard
+from .events import Ask, Event, Result
+
+__all__ = ["emit_json", "run_chat", "run_json", "heard_from_line"]
+
+log = logging.getLogger(__name__)
+
+NOT_UNDERSTOOD = Heard("", None, {}, 0.0)
+
+
+def emit_json(event: Event | dict[str, Any], out: IO[str], **extra: Any) -> None:
+    """Write one event as one JSON line (and flush: a driver waits for it)."""
+    data = event if isinstance(event, dict) else event.to_json()
+    out.write(json.dumps({**data, **extra}, ensure_ascii=False) + "\n")
+    out.flush()
+
+
+def heard_from_line(line: str, kind: str) -> Heard:
+    """Typed text, or "@file.wav" recognised by the offline recognizer (raises speech's SpeechError)."""
+    text = line.strip()
+    if text.startswith("@"):
+        from speech.recognize import recognize_file  # imported only when audio is used
+
+        return recognize_file(text[1:].strip(), kind)
+    return match(text, kind)
+
+
+def _lines(stream: IO[str]) -> Iterator[str]:
+    for line in stream:
+        yield line.rstrip("\n")
+
+
+def _protect(dialogue: Dialogue, turn: Turn, say: Callable[[str], None]) -> None:
+    """After a crash: if an emergency sign was heard, the emergency advice still reaches the user."""
+    if turn.state and emergency_heard(turn.state):
+        say(dialogue.emergency_text())
+
+
+def run_json(dialogue: Dialogue, stdin: IO[str], stdout: IO[str]) -> int:
+    turn = dialogue.start()
+    try:
+        return _json_loop(dialogue, turn, _lines(stdin), stdout)
+    except Exception:
+        log.exception("chat --json failed")
+        _protect(dialogue, turn, lambda text: emit_json({"type": "say", "text": text, "key": "emergency"}, stdout))
+        raise
+
+
+def _json_loop(dialogue: Dialogue, turn: Turn, lines: Iterator[str], out: IO[str]) -> int:
+    for event in turn.events:
+        emit_json(event, out)
+    while not turn.finished:
+        line = next(lines, None)
+        if line is None:  # end of input: stop, never assume "no"
+            heard = Heard("", "Stop", {}, 1.0)
+        else:
+            heard = _heard_or_error(line, turn.open_question, out)
+            if heard is None:
+                emit_json(turn.open_question, out)
+                continue
+        emit_json({"type": "heard", **heard.to_json()}, out)
+        turn = dialogue.respond(turn.state, heard)
+        for event in turn.events:
+            emit_json(event, out)
+    return 0
+
+
+def _heard_or_error(line: str, question: Ask, out: IO[str]) -> Heard | None:
+    try:
+        return heard_from_line(line, question.kind)
+    except Exception as error:  # bad audio file, recognizer missing: report, keep the conversation
+        if not line.strip().startswith("@"):
+            raise
+        emit_json({"type": "error", "text": f"could not use {line.strip()[1:]!r}: {error}"}, out)
+        return None
+
+
+def run_chat(dialogue: Dialogue, ask: Callable[[str], str] = input, say: Callable[[str], None] = print) -> int:
+    """The conversation for a person at a terminal."""
+    turn = dialogue.start()
+    try:
+        while True:
+            _show(turn, say)
+            if turn.finished:
+                return 0
+            turn = dialogue.respond(turn.state, _read_answer(turn.open_question, ask))
+    except Exception:
+        _protect(dialogue, turn, say)
+        raise
+
+
+def _read_answer(question: Ask, ask: Callable[[str], str]) -> Heard:
+    try:
+        text = ask("> ")
+    except (EOFError, KeyboardInterrupt):
+        return Heard("", "Stop", {}, 1.0)
+    return match(text, question.kind) if text.strip() else NOT_UNDERSTOOD
+
+
+def _show(turn: Turn, say: Callable[[str], None]) -> None:
+    for event in turn.events:
+        if isinstance(event, Result):
+            say(f"\nOutcome: {event.level.replace('_', ' ').lower()}")
+            for reason in event.reasons:
+                say(f"- {reason}")
+        else:
+            say(event.text)

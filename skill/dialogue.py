@@ -1,0 +1,443 @@
+"""The dialogue manager: one state machine behind every front end (typed chat, voice, Alexa).
+
+It asks the questions in skill.questions in order, skipping any that can no longer change the outcome,
+and stops as soon as the level is settled. Red flags come first and an Emergency intent ends the
+conversation in EMERGENCY whatever question is open. "I don't know", silence and unrecognised answers are
+recorded as unknown, which the triage reads the cautious way (never as "no").
+
+The state is a small JSON-able dict, so a stateless front end (Alexa) can carry it between turns.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from intents import Heard
+from triage import Answer, Findings, Level, assess, clinician_summary, evaluate
+from triage.advice import EMERGENCY_ADVICE
+from triage.engine import certain, possible
+from triage.rules import PE_SIGNS, RULES, Rule
+
+from .events import Ask, Event, Result, Say
+from .locale import emergency_number, normalise_locale
+from .questions import QUESTIONS, Question, by_id
+from .replies import EXPECT, HEADLINES, reply, ssml
+
+__all__ = ["Dialogue", "Turn", "emergency_heard", "MAX_MISSES"]
+
+log = logging.getLogger(__name__)
+
+MAX_MISSES = 2
+"""Unrecognised answers in a row before the answer is recorded as unknown."""
+STATE_VERSION = 1
+SEVERE_PAIN_SCORE = 7
+"""On a 0-10 scale, this or more counts as severe."""
+_VALUE_INTENTS = {"Side": "side", "Duration": "duration", "Number": "number", "Location": "location"}
+
+
+@dataclass
+class Turn:
+    """What one step of the dialogue produced."""
+
+    state: dict[str, Any]
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def finished(self) -> bool:
+        return bool(self.state.get("done"))
+
+    @property
+    def open_question(self) -> Ask | None:
+        qid = self.state.get("open")
+        if self.finished or not qid:
+            return None
+        return _ask_event(by_id(qid), self.state["number"])
+
+    @property
+    def result(self) -> Result | None:
+        return next((e for e in reversed(self.events) if isinstance(e, Result)), None)
+
+
+class Dialogue:
+    """Start a conversation, then feed it one Heard per answer."""
+
+    def __init__(self, locale: str | None = "en-US", emergency_number: str | None = None) -> None:
+        self.locale = normalise_locale(locale)
+        self.number = _number(self.locale, emergency_number)
+
+    def new_state(self) -> dict[str, Any]:
+        return {
+            "v": STATE_VERSION, "locale": self.locale, "number": self.number, "asked": [], "answers": {},
+            "values": {}, "qvalues": {}, "volunteered": {}, "open": None, "misses": 0, "done": False,
+            "complete": True,
+        }
+
+    def start(self) -> Turn:
+        turn = Turn(self.new_state())
+        _say(turn, reply("welcome", number=self.number), "welcome")
+        return _advance(turn)
+
+    def respond(self, state: dict[str, Any], heard: Heard) -> Turn:
+        """One answer in, what to say out. `state` is not modified: the new state is in the Turn."""
+        turn = Turn(_checked_copy(state))
+        log.info("heard intent=%s open=%s", heard.intent, turn.state.get("open"))
+        if turn.finished:
+            return _after_end(self, turn, heard)
+        handler = _HANDLERS.get(heard.intent or "", _answer)
+        return handler(self, turn, heard)
+
+    def emergency_text(self) -> str:
+        return EMERGENCY_ADVICE.format(number=self.number)
+
+
+def emergency_heard(state: dict[str, Any]) -> bool:
+    """True once anything said makes EMERGENCY certain (used to keep the advice flowing on errors)."""
+    try:
+        return evaluate(findings_of(state)).floor is Level.EMERGENCY
+    except Exception:  # a damaged state must not hide an emergency that the raw answers show
+        log.exception("could not evaluate state; checking raw answers")
+        return "yes" in state.get("volunteered", {}).values()
+
+
+def _number(locale: str, override: str | None) -> str:
+    return emergency_number(locale, override)
+
+
+def _checked_copy(state: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(state, dict) or state.get("v") != STATE_VERSION:
+        raise ValueError("dialogue state is missing or from another version")
+    copy = {key: (value.copy() if isinstance(value, dict | list) else value) for key, value in state.items()}
+    for key in ("asked", "answers", "values", "qvalues", "volunteered"):
+        if not isinstance(copy.get(key), dict | list):
+            raise ValueError(f"dialogue state field {key!r} is damaged")
+    return copy
+
+
+# ---- findings from the state -------------------------------------------------------------------------------
+
+def findings_of(state: dict[str, Any]) -> Findings:
+    """Every answer so far as triage findings (groups answered yes become 'at least one of')."""
+    raw: dict[str, Any] = {}
+    any_yes: list[list[str]] = []
+    for qid in state["asked"]:
+        answer = state["answers"].get(qid)
+        if answer is not None:
+            _apply_answer(by_id(qid), answer, raw, any_yes)
+    for values in state["qvalues"].values():
+        raw.update(values)
+    raw.update(state["values"])
+    raw.update(state["volunteered"])
+    raw["any_yes"] = [group for group in any_yes if not any(raw.get(name) == "yes" for name in group)]
+    if not raw["any_yes"]:
+        del raw["any_yes"]
+    return Findings.from_dict(raw)
+
+
+def _apply_answer(question: Question, answer: str, raw: dict[str, Any], any_yes: list[list[str]]) -> None:
+    names = question.findings
+    if len(names) == 1 or answer != "yes":
+        for name in names:
+            if answer != "unknown" or raw.get(name) not in ("yes", "no"):
+                raw[name] = answer
+        return
+    for name in names:
+        raw.setdefault(name, "unknown")
+    any_yes.append(list(names))
+
+
+# ---- choosing the next question ----------------------------------------------------------------------------
+
+def _wanted(findings: Findings) -> set[str]:
+    """Findings still unknown that appear in a rule which could raise the level above what is certain."""
+    floor = evaluate(findings).floor
+    wanted: set[str] = set()
+    for rule in RULES:
+        if rule.level > floor and possible(rule, findings) and not certain(rule, findings):
+            wanted.update(_open_literals(rule, findings))
+    return wanted
+
+
+def _open_literals(rule: Rule, findings: Findings) -> list[str]:
+    """The unknown findings that could still decide this rule (an `any` already met needs no more)."""
+    names = rule.all + rule.none
+    if not _any_met(rule, findings):
+        names += rule.any
+    return [name for name in names if findings.get(name) is Answer.UNKNOWN]
+
+
+def _any_met(rule: Rule, findings: Findings) -> bool:
+    return not rule.any or certain(Rule(rule.id, rule.level, "", "", (), any=rule.any), findings)
+
+
+def next_question(state: dict[str, Any]) -> Question | None:
+    findings = findings_of(state)
+    if evaluate(findings).floor is Level.EMERGENCY:
+        return None
+    wanted = _wanted(findings)
+    for question in QUESTIONS:
+        if question.id not in state["answers"] and wanted.intersection(question.findings):
+            return question
+    return None
+
+
+def _advance(turn: Turn) -> Turn:
+    question = next_question(turn.state)
+    if question is None:
+        return _finish(turn, complete=True)
+    state = turn.state
+    state["open"], state["misses"] = question.id, 0
+    if question.id not in state["asked"]:
+        state["asked"].append(question.id)
+    turn.events.append(_ask_event(question, state["number"]))
+    return turn
+
+
+def _ask_event(question: Question, number: str) -> Ask:
+    text = question.text
+    reprompt = f"{question.reprompt} {EXPECT[question.kind]}"
+    return Ask(question.id, question.kind, question.findings, text, ssml(text, number), reprompt)
+
+
+# ---- intents -----------------------------------------------------------------------------------------------
+
+def _answer(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
+    question = by_id(turn.state["open"])
+    answer, values = _interpret(question, heard)
+    if answer is None and heard.intent in _VALUE_INTENTS and _note_value(turn.state, heard):
+        _say(turn, reply("noted_value"), "noted_value")
+        return _reask(turn, question)
+    if answer is None:
+        return _miss(turn, question)
+    _record(turn.state, question, answer, values)
+    return _advance(turn)
+
+
+def _record(state: dict[str, Any], question: Question, answer: str, values: dict[str, Any]) -> None:
+    state["answers"][question.id] = answer
+    if values:
+        state["qvalues"][question.id] = values
+    state["open"] = None
+
+
+def _interpret(question: Question, heard: Heard) -> tuple[str | None, dict[str, Any]]:
+    """The yes/no/unknown answer this Heard gives to the question (None if it does not answer it)."""
+    simple = {"Yes": "yes", "No": "no", "DontKnow": "unknown"}.get(heard.intent or "")
+    if simple:
+        return simple, {}
+    if _VALUE_INTENTS.get(heard.intent or "") != question.kind:
+        return None, {}
+    return _value_answer(question, heard.slots)
+
+
+def _value_answer(question: Question, slots: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    if question.kind == "side" and slots.get("side") in ("left", "right", "both"):
+        return ("no" if slots["side"] == "both" else "yes"), {"side": slots["side"]}
+    if question.kind == "duration" and isinstance(slots.get("minutes"), int | float):
+        minutes = float(slots["minutes"])
+        return ("yes" if minutes > 10 else "no"), {"duration_minutes": minutes}
+    if question.kind == "number" and isinstance(slots.get("number"), int):
+        return _number_answer(question, slots["number"])
+    return None, {}
+
+
+def _number_answer(question: Question, number: int) -> tuple[str | None, dict[str, Any]]:
+    if question.id == "age_over_60" and 0 < number < 130:
+        return ("yes" if number > 60 else "no"), {}
+    if question.id == "severe_pain" and 0 <= number <= 10:
+        return ("yes" if number >= SEVERE_PAIN_SCORE else "no"), {}
+    return None, {}
+
+
+def _note_value(state: dict[str, Any], heard: Heard) -> bool:
+    """Keep a value said out of turn (e.g. "it's my left calf") if it is a triage value."""
+    slots = heard.slots
+    if slots.get("side") in ("left", "right", "both"):
+        state["values"]["side"] = slots["side"]
+    elif slots.get("location"):
+        state["values"]["location"] = slots["location"]
+    elif isinstance(slots.get("minutes"), int | float):
+        state["values"]["duration_minutes"] = float(slots["minutes"])
+    else:
+        return False
+    return True
+
+
+def _miss(turn: Turn, question: Question) -> Turn:
+    state = turn.state
+    state["misses"] += 1
+    if state["misses"] < MAX_MISSES:
+        _say(turn, reply("not_understood", expect=EXPECT[question.kind]), "not_understood")
+        return _reask(turn, question)
+    _say(turn, reply("give_up"), "give_up")
+    _record(state, question, "unknown", {})
+    return _advance(turn)
+
+
+def _reask(turn: Turn, question: Question) -> Turn:
+    turn.events.append(_ask_event(question, turn.state["number"]))
+    return turn
+
+
+def _emergency(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
+    symptom = heard.slots.get("symptom")
+    if symptom:
+        turn.state["volunteered"][symptom] = "yes"
+    else:  # an emergency phrase without a named symptom: count it as a sign of a clot in the lungs
+        for name in PE_SIGNS:
+            turn.state["volunteered"].setdefault(name, "unknown")
+        turn.state["volunteered"]["breathless"] = "yes"
+    _say(turn, reply("emergency_now", number=turn.state["number"]), "emergency_now")
+    return _finish(turn, complete=True)
+
+
+def _help(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
+    _say(turn, reply("help", number=turn.state["number"]), "help")
+    return _reask(turn, by_id(turn.state["open"]))
+
+
+def _repeat(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
+    return _reask(turn, by_id(turn.state["open"]))
+
+
+def _why(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
+    question = by_id(turn.state["open"])
+    _say(turn, f"{reply('why_intro', why=question.why)} {_reasons_so_far(turn.state)}", "why")
+    return _reask(turn, question)
+
+
+def _reasons_so_far(state: dict[str, Any]) -> str:
+    findings = findings_of(state)
+    result = evaluate(findings)
+    if result.floor is Level.SELF_CARE:
+        return reply("why_nothing_yet")
+    return reply("why_so_far", reasons=" ".join(assess(findings, state["number"]).reasons))
+
+
+def _back(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
+    state = turn.state
+    answered = [qid for qid in state["asked"] if qid in state["answers"]]
+    if not answered:
+        _say(turn, reply("back_first"), "back_first")
+        return _reask(turn, by_id(state["open"]))
+    previous = by_id(answered[-1])
+    _forget(state, previous.id)
+    correction = _correction(heard)
+    if correction is not None:
+        return _answer(dialogue, turn, correction)
+    _say(turn, reply("back"), "back")
+    return _reask(turn, previous)
+
+
+def _forget(state: dict[str, Any], qid: str) -> None:
+    """Drop an answer and every question asked after it, and reopen it."""
+    index = state["asked"].index(qid)
+    for later in state["asked"][index:]:
+        state["answers"].pop(later, None)
+        state["qvalues"].pop(later, None)
+    state["asked"] = state["asked"][: index + 1]
+    state["open"], state["misses"] = qid, 0
+
+
+def _correction(heard: Heard) -> Heard | None:
+    """A Back that carries the new answer ("no wait, it's the left one") as the answer itself."""
+    slots = heard.slots
+    if slots.get("answer") in ("yes", "no"):
+        return Heard(heard.text, slots["answer"].capitalize(), {}, heard.confidence)
+    for intent, kind in _VALUE_INTENTS.items():
+        key = {"side": "side", "duration": "minutes", "number": "number", "location": "location"}[kind]
+        if key in slots:
+            return Heard(heard.text, intent, {key: slots[key]}, heard.confidence)
+    return None
+
+
+def _start_over(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
+    keep = turn.state
+    fresh = Turn(dialogue.new_state())
+    fresh.state["number"], fresh.state["locale"] = keep["number"], keep["locale"]
+    _say(fresh, reply("start_over"), "start_over")
+    return _advance(fresh)
+
+
+def _stop(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
+    return _finish(turn, complete=False)
+
+
+def _after_end(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
+    if heard.intent == "StartOver":
+        return _start_over(dialogue, turn, heard)
+    if heard.intent == "Repeat":
+        return _finish(turn, complete=turn.state["complete"], repeat=True)
+    _say(turn, reply("finished"), "finished")
+    return turn
+
+
+_HANDLERS = {
+    "Emergency": _emergency,
+    "Help": _help,
+    "Repeat": _repeat,
+    "Why": _why,
+    "Back": _back,
+    "StartOver": _start_over,
+    "Stop": _stop,
+}
+
+
+# ---- the end -----------------------------------------------------------------------------------------------
+
+def _finish(turn: Turn, complete: bool, repeat: bool = False) -> Turn:
+    state = turn.state
+    state.update(open=None, done=True, complete=complete)
+    number = state["number"]
+    findings = findings_of(state)
+    outcome = assess(findings, number)
+    emergency = evaluate(findings).floor is Level.EMERGENCY
+    if not complete and not emergency:
+        _say(turn, reply("stop_incomplete", number=number), "stop_incomplete")
+    else:
+        _say(turn, _outcome_text(outcome), f"outcome_{outcome.level.name.lower()}")
+    turn.events.append(_result(state, outcome, complete))
+    if not repeat:
+        log.info("finished level=%s complete=%s questions=%d", outcome.level.name, complete, _asked_count(state))
+    return turn
+
+
+def _outcome_text(outcome) -> str:
+    return f"{HEADLINES[outcome.level.name]} {outcome.advice} {outcome.safety_net} {outcome.disclaimer}"
+
+
+def _asked_count(state: dict[str, Any]) -> int:
+    return len(state["asked"])
+
+
+def _answer_log(state: dict[str, Any]) -> list[tuple[str, str]]:
+    entries = []
+    for qid in state["asked"]:
+        answer = state["answers"].get(qid, "not answered")
+        values = state["qvalues"].get(qid, {})
+        detail = "".join(f" ({name}: {value})" for name, value in values.items())
+        entries.append((by_id(qid).text, answer + detail))
+    for name, value in {**state["values"], **state["volunteered"]}.items():
+        entries.append((f"Said without being asked: {name}", str(value)))
+    return entries
+
+
+def _result(state: dict[str, Any], outcome, complete: bool) -> Result:
+    return Result(
+        level=outcome.level.name,
+        findings=outcome.findings.to_dict(),
+        reasons=outcome.reasons,
+        advice=outcome.advice,
+        safety_net=outcome.safety_net,
+        disclaimer=outcome.disclaimer,
+        questions_asked=_asked_count(state),
+        summary=clinician_summary(outcome, _answer_log(state)),
+        rules=outcome.rules,
+        complete=complete,
+        emergency_number=state["number"],
+    )
+
+
+def _say(turn: Turn, text: str, key: str) -> None:
+    turn.events.append(Say(text, ssml(text, turn.state["number"]), key))
