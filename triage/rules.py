@@ -50,10 +50,8 @@ RULES: tuple[Rule, ...] = (
     Rule("cough_with_lasting_one_sided_pain", E, "a new cough with lasting pain in one leg can mean a clot has "
          "reached the lungs", "pulmonary embolism", ("NHS-BLOOD-CLOTS", "GLOS-DVT"),
          all=("cough", "one_sided", "lasting_over_10_minutes")),
-    Rule("limb_ischaemia", E, "a cold, pale or numb leg can mean its blood supply is blocked",
-         "acute limb ischaemia", ("NHS-DEVON-ALI", "NHS-PAD"), any=("cold_pale_or_numb",)),
-    Rule("cannot_move_leg", E, "a leg that is weak or cannot be moved needs help straight away",
-         "acute limb ischaemia", ("NHS-DEVON-ALI", "NHS-PAD"), any=("weakness_or_cannot_move",)),
+    Rule("limb_ischaemia", E, "a cold, pale, numb or weak leg can mean its blood supply is blocked",
+         "acute limb ischaemia", ("NHS-DEVON-ALI", "NHS-PAD"), any=("cold_pale_or_numb", "weakness_or_cannot_move")),
     Rule("compartment_syndrome", E, "severe pain after an injury or in a leg in a cast can mean pressure is "
          "building up inside the muscle", "acute compartment syndrome", ("NHS-COMPARTMENT",),
          all=("severe_pain",), any=("after_injury", "cast_or_leg_injury")),
