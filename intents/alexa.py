@@ -135,15 +135,21 @@ def alexa_intent_name(ours: str) -> str:
     return BUILT_INS.get(ours) or f"{ours}Intent"
 
 
-def our_intent_name(alexa: str) -> str | None:
-    """Our intent for an Alexa intent name; None (not understood) for Fallback and anything unknown."""
+def our_intent_name(alexa: str, known: Iterable[str] | None = None) -> str | None:
+    """Our intent for an Alexa intent name; None (not understood) for Fallback and anything unknown.
+
+    `known` is the set of our intent names (the template intents); without it any `<Name>Intent` maps to
+    `Name`.
+    """
     for ours, name in BUILT_INS.items():
         if name == alexa:
             return ours
     if alexa in _EXTRA_BUILT_INS:
         return _EXTRA_BUILT_INS[alexa]
-    if alexa.endswith("Intent") and not alexa.startswith("AMAZON.") and alexa.isidentifier():
-        return alexa[: -len("Intent")] or None
+    if alexa.endswith("Intent") and not alexa.startswith("AMAZON."):
+        ours = alexa[: -len("Intent")]
+        if ours and (known is None or ours in known):
+            return ours
     return None
 
 

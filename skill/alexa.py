@@ -1,0 +1,316 @@
+"""The Alexa skill: thin ask-sdk-core handlers over the one dialogue manager, and the Lambda entry point.
+
+A request handler only maps the Alexa request to a `Heard` and renders the dialogue's `Turn`; the dialogue
+decides everything else. The dialogue state travels in the session attributes (nothing is kept on the
+server), loaded and saved by the interceptors. Logs name the request, the intent and the outcome, never what
+the person said about their body and never the envelope.
+
+AWS Lambda: point the function's handler at `skill.alexa.lambda_handler`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+from typing import Any
+
+import isodate
+from ask_sdk_core.dispatch_components import (
+    AbstractExceptionHandler,
+    AbstractRequestHandler,
+    AbstractRequestInterceptor,
+    AbstractResponseInterceptor,
+)
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.skill_builder import SkillBuilder
+from ask_sdk_core.utils import get_locale, get_request_type, is_request_type
+from ask_sdk_model import IntentRequest, Response
+from ask_sdk_model.slu.entityresolution import StatusCode
+from ask_sdk_model.ui import SimpleCard
+
+from intents import Heard, load_intents
+from intents.alexa import SLOTS, our_intent_name
+from skill.dialogue import Dialogue, emergency_heard
+from skill.events import Ask, Result, Say
+from skill.replies import reply, ssml
+
+__all__ = ["build_skill", "skill_builder", "lambda_handler", "heard_from_intent", "duration_minutes"]
+
+logger = logging.getLogger(__name__)
+
+STATE_KEY = "dialogue"
+"""The session attribute that holds the dialogue state."""
+
+# Intents that answer the open question: before any state exists they cannot answer anything, so a one-shot
+# request carrying one of them ("ask leg check yes") simply starts the conversation.
+_ANSWERS = frozenset({"Yes", "No", "DontKnow", "Side", "Location", "Duration", "Number", None})
+# Intents that carry their meaning in a slot: without a usable slot value they were not understood.
+_NEEDS_SLOT = {"Side": "side", "Location": "location", "Duration": "minutes", "Number": "number"}
+_SPEAK = re.compile(r"^\s*<speak>|</speak>\s*$")
+_LEVEL_TITLES = {
+    "EMERGENCY": "Emergency: call for help now",
+    "URGENT": "See a doctor today",
+    "ROUTINE": "See a doctor in the coming days",
+    "SELF_CARE": "Probably a cramp: self-care",
+}
+_DURATION_ANCHOR = datetime(2000, 1, 1)
+_SORRY = "Sorry, something went wrong on my side."
+
+
+class AlexaSkillError(Exception):
+    """Base error of the Alexa layer."""
+
+
+# ---- mapping a request to a Heard -------------------------------------------------------------------------
+
+
+def duration_minutes(value: str | None) -> float | None:
+    """Minutes in an AMAZON.DURATION value (ISO 8601: PT20M, P2D, PT1H30M, P1W), or None if unusable."""
+    if not value:
+        return None
+    try:
+        duration = isodate.parse_duration(value)
+    except (isodate.ISO8601Error, ValueError):
+        return None
+    if isinstance(duration, isodate.Duration):  # months or years: anchor them to a calendar date
+        duration = duration.totimedelta(start=_DURATION_ANCHOR)
+    minutes = duration.total_seconds() / 60.0
+    return minutes if minutes >= 0 else None
+
+
+def _resolved_id(slot: Any) -> str | None:
+    """The canonical id entity resolution matched for a custom-type slot, or None."""
+    resolutions = getattr(slot, "resolutions", None)
+    for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
+        status = getattr(authority.status, "code", None)
+        if status == StatusCode.ER_SUCCESS_MATCH and authority.values:
+            return authority.values[0].value.id
+    return None
+
+
+def _slot_value(kind: str, slot: Any) -> Any:
+    """Our value for one Alexa slot (see intents.alexa.AlexaSlot.kind), or None when nothing is usable."""
+    if kind == "duration":
+        return duration_minutes(slot.value)
+    if kind == "number":
+        try:
+            return int(slot.value)
+        except (TypeError, ValueError):
+            return None
+    value_id = _resolved_id(slot)
+    if kind == "minutes_id" and value_id is not None:
+        try:
+            return float(value_id)
+        except ValueError:
+            return None
+    return value_id
+
+
+def heard_from_intent(intent: Any) -> Heard:
+    """Map an Alexa intent (with its slots) to what the dialogue hears. Unknown intents are not understood."""
+    name = our_intent_name(getattr(intent, "name", None) or "", load_intents().intents)
+    slots: dict[str, Any] = {}
+    for alexa_name, slot in (getattr(intent, "slots", None) or {}).items():
+        spec = SLOTS.get(alexa_name)
+        value = _slot_value(spec.kind, slot) if spec else None
+        if value is not None:
+            slots[spec.key] = value
+    if name is None or (name in _NEEDS_SLOT and _NEEDS_SLOT[name] not in slots):
+        return Heard("", None, {}, 0.0)
+    return Heard("", name, slots, 1.0)
+
+
+# ---- rendering a Turn ----------------------------------------------------------------------------------
+
+
+def _inner(ssml: str) -> str:
+    return _SPEAK.sub("", ssml).strip()
+
+
+def _speech(events: list) -> str:
+    parts = [_inner(event.ssml) for event in events if isinstance(event, Ask | Say) and event.ssml]
+    return " ".join(part for part in parts if part)
+
+
+def _card(result: Result) -> SimpleCard:
+    title = _LEVEL_TITLES.get(result.level, "Leg check")
+    content = "\n\n".join(part for part in (result.advice, result.safety_net, result.summary,
+                                              result.disclaimer) if part)
+    return SimpleCard(title=title, content=content)
+
+
+def render(handler_input: HandlerInput, turn: Any) -> Response:
+    """Speech, reprompt, card and session end for one dialogue turn; the state goes back via the interceptor."""
+    handler_input.attributes_manager.request_attributes["turn"] = turn
+    builder = handler_input.response_builder.speak(_speech(turn.events))
+    question = turn.open_question
+    if question is not None and not turn.finished:
+        builder.ask(_inner(ssml(question.reprompt, turn.state.get("number", ""))))
+        return builder.response
+    results = [event for event in turn.events if isinstance(event, Result)]
+    if results:
+        builder.set_card(_card(results[-1]))
+    builder.set_should_end_session(True)
+    return builder.response
+
+
+# ---- interceptors ------------------------------------------------------------------------------------
+
+
+class LoadDialogue(AbstractRequestInterceptor):
+    """Build the dialogue for the request's locale and load its state from the session attributes."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        attributes = handler_input.attributes_manager
+        attributes.request_attributes["dialogue"] = Dialogue(locale=get_locale(handler_input) or "en-US")
+        state = (attributes.session_attributes or {}).get(STATE_KEY)
+        attributes.request_attributes["state"] = state if isinstance(state, dict) else None
+
+
+class SaveDialogue(AbstractResponseInterceptor):
+    """Keep the state in the session while a question is open; drop it when the conversation is over."""
+
+    def process(self, handler_input: HandlerInput, response: Response) -> None:
+        attributes = handler_input.attributes_manager
+        turn = attributes.request_attributes.get("turn")
+        if turn is not None and not turn.finished:
+            attributes.session_attributes = {STATE_KEY: turn.state}
+        else:
+            attributes.session_attributes = {}
+        _log_outcome(handler_input, turn)
+
+
+def _log_outcome(handler_input: HandlerInput, turn: Any) -> None:
+    request = handler_input.request_envelope.request
+    intent = getattr(getattr(request, "intent", None), "name", "-")
+    if turn is None:
+        outcome = "no-turn"
+    elif turn.finished:
+        results = [event.level for event in turn.events if isinstance(event, Result)]
+        outcome = f"finished:{results[-1] if results else '-'}"
+    else:
+        outcome = f"asking:{turn.open_question.question}"
+    logger.info("alexa request=%s intent=%s outcome=%s", get_request_type(handler_input), intent, outcome)
+
+
+# ---- handlers ----------------------------------------------------------------------------------------
+
+
+def _dialogue(handler_input: HandlerInput) -> Dialogue:
+    return handler_input.attributes_manager.request_attributes["dialogue"]
+
+
+class LaunchHandler(AbstractRequestHandler):
+    """'Alexa, open leg check': start (or restart) the conversation."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("LaunchRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return render(handler_input, _dialogue(handler_input).start())
+
+
+class IntentHandler(AbstractRequestHandler):
+    """Every intent, ours and the built-ins: one dialogue step. Unknown intents count as not understood."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return isinstance(handler_input.request_envelope.request, IntentRequest)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        heard = heard_from_intent(handler_input.request_envelope.request.intent)
+        attributes = handler_input.attributes_manager.request_attributes
+        attributes["heard"] = heard
+        dialogue, state = _dialogue(handler_input), attributes["state"]
+        if state is None:
+            started = dialogue.start()
+            if heard.intent in _ANSWERS:
+                return render(handler_input, started)
+            state = started.state
+        return render(handler_input, dialogue.respond(state, heard))
+
+
+class SessionEndedHandler(AbstractRequestHandler):
+    """The session closed (the person left, went quiet, or an error): always answered, with nothing to say."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("SessionEndedRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        error = getattr(getattr(request, "error", None), "object_type", None)
+        logger.info("alexa session ended reason=%s error=%s", getattr(request, "reason", None), error)
+        return handler_input.response_builder.response
+
+
+class ErrorHandler(AbstractExceptionHandler):
+    """Anything that failed: if an emergency sign was heard, the emergency advice still goes out."""
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        logger.error("alexa request failed: %s", type(exception).__name__, exc_info=exception)
+        handler_input.attributes_manager.session_attributes = {}
+        dialogue = _fallback_dialogue(handler_input)
+        builder = handler_input.response_builder
+        if _emergency_was_heard(handler_input):
+            builder.speak(_inner(ssml(dialogue.emergency_text(), dialogue.number)))
+        else:
+            text = f"{_SORRY} {reply('stop_incomplete', number=dialogue.number)}"
+            builder.speak(_inner(ssml(text, dialogue.number)))
+        return builder.set_should_end_session(True).response
+
+
+def _fallback_dialogue(handler_input: HandlerInput) -> Dialogue:
+    dialogue = handler_input.attributes_manager.request_attributes.get("dialogue")
+    if dialogue is not None:
+        return dialogue
+    try:
+        return Dialogue(locale=get_locale(handler_input) or "en-US")
+    except Exception:  # the locale itself may be what failed: the US number is better than silence
+        logger.warning("alexa: no dialogue for the request locale, using en-US")
+        return Dialogue(locale="en-US")
+
+
+def _emergency_was_heard(handler_input: HandlerInput) -> bool:
+    attributes = handler_input.attributes_manager
+    heard = attributes.request_attributes.get("heard")
+    if heard is not None and heard.intent == "Emergency":
+        return True
+    turn = attributes.request_attributes.get("turn")
+    states = [attributes.request_attributes.get("state"), (attributes.session_attributes or {}).get(STATE_KEY)]
+    if turn is not None:
+        states.append(turn.state)
+    return any(isinstance(state, dict) and _safe_emergency_heard(state) for state in states)
+
+
+def _safe_emergency_heard(state: dict) -> bool:
+    try:
+        return bool(emergency_heard(state))
+    except Exception:  # a damaged state must not hide the advice: assume nothing was heard from it
+        logger.warning("alexa: could not read the dialogue state")
+        return False
+
+
+# ---- the skill ---------------------------------------------------------------------------------------
+
+
+def skill_builder() -> SkillBuilder:
+    """The one SkillBuilder behind the HTTP endpoint and the Lambda handler."""
+    builder = SkillBuilder()
+    for handler in (LaunchHandler(), IntentHandler(), SessionEndedHandler()):
+        builder.add_request_handler(handler)
+    builder.add_exception_handler(ErrorHandler())
+    builder.add_global_request_interceptor(LoadDialogue())
+    builder.add_global_response_interceptor(SaveDialogue())
+    return builder
+
+
+def build_skill():
+    """A ready CustomSkill: `skill.invoke(request_envelope=..., context=None)`."""
+    return skill_builder().create()
+
+
+lambda_handler = skill_builder().lambda_handler()
+"""AWS Lambda entry point: `skill.alexa.lambda_handler(event, context)`."""
