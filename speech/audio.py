@@ -25,6 +25,7 @@ __all__ = [
     "WavFileSource",
     "WavSink",
     "has_microphone",
+    "has_speaker",
     "read_wav",
     "resample",
     "write_wav",
@@ -204,6 +205,18 @@ def has_microphone() -> bool:
         log.info("no audio system: %s", err)
         return False
     return any(device.get("max_input_channels", 0) > 0 for device in devices)
+
+
+def has_speaker() -> bool:
+    """True when an output device exists."""
+    try:
+        import sounddevice
+
+        devices = sounddevice.query_devices()
+    except Exception as err:  # noqa: BLE001 - PortAudio missing raises OSError or its own errors
+        log.info("no audio system: %s", err)
+        return False
+    return any(device.get("max_output_channels", 0) > 0 for device in devices)
 
 
 class NullSink:

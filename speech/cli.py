@@ -13,7 +13,7 @@ from pathlib import Path
 
 from speech.errors import NoMicrophoneError, SpeechError
 
-__all__ = ["register"]
+__all__ = ["register", "start_voice"]
 
 EXIT_ERROR = 2
 
@@ -141,6 +141,17 @@ def _run_voice(args) -> int:
                      "or --input-wav FILE to use a recording")
     except SpeechError as err:
         return _fail(str(err))
+
+
+def start_voice(args) -> int:
+    """`legcheck start` with a microphone: the voice conversation with default settings."""
+    defaults = {"engine": "pocketsphinx", "vosk_model": None, "input_wav": None, "output_wav": None,
+                "json": False, "trailing_silence": 600, "no_speech_timeout": 7000, "rate": None,
+                "locale": "en-US", "emergency_number": None}
+    for name, value in defaults.items():
+        if not hasattr(args, name):
+            setattr(args, name, value)
+    return _run_voice(args)
 
 
 def _run_listen(args) -> int:

@@ -248,20 +248,37 @@ class Voice:
         self.tts = tts
         self.sink = sink
         self.fallback = fallback if fallback is not None else sys.stdout
+        self.last_error = ""
 
     def speak(self, text: str) -> Spoken:
+        """Render and play `text` (blocking); print it instead if either fails."""
         begin = time.perf_counter()
-        try:
-            audio = self.tts.render(text)
-            render_s = time.perf_counter() - begin
-            started = time.perf_counter()
-            self.sink.play(audio)
-            return Spoken(True, render_s, started, time.perf_counter() - started)
-        except (SynthesisError, AudioError) as err:
-            log.warning("speech output failed, printing instead: %s", err)
-            started = time.perf_counter()
-            self._print(text)
-            return Spoken(False, started - begin, started, 0.0, str(err))
+        audio = self.prepare(text)
+        render_s = time.perf_counter() - begin
+        if audio is None:
+            return Spoken(False, render_s, time.perf_counter(), 0.0, self.last_error)
+        started = time.perf_counter()
+        played = self.play(text, audio)
+        return Spoken(played, render_s, started, time.perf_counter() - started, "" if played else self.last_error)
 
-    def _print(self, text: str) -> None:
+    def prepare(self, text: str) -> Audio | None:
+        """The audio for `text`, or None after printing the text (speech synthesis failed)."""
+        try:
+            return self.tts.render(text)
+        except SynthesisError as err:
+            self._failed(text, err)
+            return None
+
+    def play(self, text: str, audio: Audio) -> bool:
+        """Play audio made by prepare(); on failure print the text instead. True when played."""
+        try:
+            self.sink.play(audio)
+        except AudioError as err:
+            self._failed(text, err)
+            return False
+        return True
+
+    def _failed(self, text: str, err: Exception) -> None:
+        self.last_error = str(err)
+        log.warning("speech output failed, printing instead: %s", err)
         print(f"(speech output failed; printed instead) {text}", file=self.fallback, flush=True)

@@ -1,0 +1,302 @@
+"""The hands-free voice loop: say the dialogue's events, listen for one answer, hand it to the dialogue.
+
+One turn:
+1. Say every event of the turn (Say and Ask; a Result is spoken through the Say that precedes it). The
+   microphone is muted while we speak (echo safety) and frames captured meanwhile are dropped. Barge-in is
+   not offered: with a speaker next to the microphone it cannot be made reliable without echo
+   cancellation, and a red flag said over a prompt is simply said again when we stop (every grammar
+   carries the Emergency phrases).
+2. Listen: frames go through the endpointer; once speech starts they also go to the recognizer (set to the
+   open question's grammar). The answer ends after the trailing silence; finish() gives the hypothesis
+   and `heard_from` turns it into a Heard. No speech before the timeout is Heard(intent None), so the
+   dialogue asks again and never takes silence as "no".
+3. dialogue.respond(state, heard), and round again until the dialogue has finished.
+
+Turn latency (the bench's figure) is the time from the end of the answer (the endpoint, so the trailing
+silence is not counted) to the first sample of the reply going to the output.
+
+If anything fails after an emergency sign was heard, the emergency advice is still printed (safety rule 5).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from dataclasses import asdict, dataclass
+from typing import IO, Any
+
+from intents import Heard
+from speech.endpoint import EndpointConfig, Endpointer, EndpointState
+from speech.errors import AudioError, ModelError
+from speech.tts import TextToSpeech, TtsConfig, Voice
+
+__all__ = ["VoiceLoop", "Listened", "listen", "listen_once", "run_voice", "prompts_to_prerender"]
+
+log = logging.getLogger(__name__)
+
+NOT_HEARD = Heard("", None, {}, 0.0)
+END_OF_INPUT = Heard("", "Stop", {}, 1.0)
+"""The recording ran out: stop (as `chat --json` does at the end of its input), never assume "no"."""
+
+
+@dataclass(frozen=True)
+class Listened:
+    """One answer (or the lack of one)."""
+
+    heard: Heard
+    endpoint: str
+    """"end" (trailing silence), "timeout" (no speech) or "input_ended" (the recording ran out)."""
+    speech_ms: float
+    """Length of the answer audio handed to the recognizer."""
+    decode_ms: float
+    """Time spent in finish() and heard_from() after the endpoint."""
+    ended_at: float
+    """time.perf_counter() at the endpoint."""
+
+    def timing(self) -> dict[str, Any]:
+        return {"endpoint": self.endpoint, "speech_ms": round(self.speech_ms, 1),
+                "decode_ms": round(self.decode_ms, 2)}
+
+
+def listen(recognizer, source, kind: str, config: EndpointConfig) -> Listened:
+    """Recognise one answer from `source` under the grammar of `kind`."""
+    from speech.recognize import heard_from
+
+    recognizer.set_kind(kind)
+    recognizer.start()
+    endpointer = Endpointer(config)
+    fed = 0
+    state = EndpointState.WAITING
+    for frame in source.frames():
+        state = endpointer.push(frame)
+        for chunk in endpointer.pending:
+            recognizer.feed(chunk)
+            fed += len(chunk)
+        if state in (EndpointState.END, EndpointState.TIMEOUT):
+            break
+    ended_at = time.perf_counter()
+    speech_ms = fed / 2 / config.sample_rate * 1000
+    if state is EndpointState.END or (state is not EndpointState.TIMEOUT and fed):
+        # an answer that ended, or a recording that stopped mid-answer: use what was said
+        heard = heard_from(recognizer.finish(), kind)
+        return Listened(heard, "end", speech_ms, (time.perf_counter() - ended_at) * 1000, ended_at)
+    recognizer.finish()
+    if state is EndpointState.TIMEOUT:
+        return Listened(NOT_HEARD, "timeout", 0.0, 0.0, ended_at)
+    return Listened(END_OF_INPUT, "input_ended", 0.0, 0.0, ended_at)
+
+
+def prompts_to_prerender(dialogue) -> list[str]:
+    """Fixed texts worth rendering at start-up, the most urgent first: the emergency advice, the
+    questions and their reprompts, then the fixed replies."""
+    from skill.questions import QUESTIONS
+    from skill.replies import EXPECT, REPLIES
+
+    number = dialogue.number
+    texts = [dialogue.emergency_text()]
+    for question in QUESTIONS:
+        texts += [question.text, question.reprompt]
+    texts += [REPLIES["not_understood"].format(expect=expect) for expect in EXPECT.values()]
+    for key in ("give_up", "noted_value", "back", "start_over", "goodbye", "finished", "stop_incomplete"):
+        texts.append(REPLIES[key].format(number=number))
+    return list(dict.fromkeys(texts))
+
+
+class VoiceLoop:
+    """Runs one conversation. `out` gets JSON lines when `json_mode`, else captions for a person."""
+
+    def __init__(self, dialogue, recognizer, source, voice: Voice, config: EndpointConfig,
+                 out: IO[str] | None = None, json_mode: bool = False):
+        self.dialogue = dialogue
+        self.recognizer = recognizer
+        self.source = source
+        self.voice = voice
+        self.config = config
+        self.out = out or sys.stdout
+        self.json_mode = json_mode
+        self.latencies_ms: list[float] = []
+
+    def run(self):
+        """The whole conversation; returns the last Turn."""
+        turn = self.dialogue.start()
+        try:
+            return self._conversation(turn)
+        except Exception:
+            self._protect(turn)
+            raise
+
+    def _conversation(self, turn):
+        answer_end: float | None = None
+        while True:
+            self._say_events(turn.events, answer_end)
+            if turn.finished:
+                return turn
+            listened = listen(self.recognizer, self.source, turn.open_question.kind, self.config)
+            self._show_heard(listened)
+            answer_end = listened.ended_at
+            turn = self.dialogue.respond(turn.state, listened.heard)
+
+    def _say_events(self, events, answer_end: float | None) -> None:
+        for event in events:
+            if event.type == "result":
+                self._show_result(event)
+                continue
+            self._say(event, answer_end)
+            answer_end = None  # the latency counts up to the first reply only
+
+    def _say(self, event, answer_end: float | None) -> None:
+        audio = self.voice.prepare(event.text)
+        extra: dict[str, Any] = {"spoken": audio is not None}
+        if answer_end is not None:
+            latency = (time.perf_counter() - answer_end) * 1000
+            self.latencies_ms.append(latency)
+            extra["latency_ms"] = round(latency, 2)
+        self._emit(event.to_json(), extra, caption=event.text)
+        if audio is not None:
+            self._mute(True)
+            try:
+                self.voice.play(event.text, audio)
+            finally:
+                self._mute(False)
+
+    def _mute(self, muted: bool) -> None:
+        action = getattr(self.source, "mute" if muted else "unmute", None)
+        if action is not None:
+            action()
+
+    def _emit(self, data: dict[str, Any], extra: dict[str, Any], caption: str | None) -> None:
+        if self.json_mode:
+            from skill.chat import emit_json
+
+            emit_json(data, self.out, **extra)
+        elif caption:
+            print(caption, file=self.out, flush=True)
+
+    def _show_heard(self, listened: Listened) -> None:
+        heard = listened.heard
+        log.info("heard intent=%s endpoint=%s", heard.intent, listened.endpoint)
+        caption = f"  (heard: {heard.intent or 'nothing I could use'})"
+        self._emit({"type": "heard", **heard.to_json()}, listened.timing(), caption)
+
+    def _show_result(self, result) -> None:
+        caption = f"\nOutcome: {result.level.replace('_', ' ').lower()}"
+        self._emit(result.to_json(), {"timing": timing_summary(self.latencies_ms)}, caption)
+
+    def _protect(self, turn) -> None:
+        from skill.dialogue import emergency_heard
+
+        if turn.state and emergency_heard(turn.state):
+            print(self.dialogue.emergency_text(), file=sys.stderr if self.json_mode else self.out, flush=True)
+
+
+def _endpoint_config(args) -> EndpointConfig:
+    try:
+        return EndpointConfig(trailing_silence_ms=args.trailing_silence, no_speech_timeout_ms=args.no_speech_timeout)
+    except ValueError as err:
+        raise AudioError(str(err)) from None
+
+
+def _recognizer(args):
+    model = args.vosk_model
+    if args.engine == "vosk" and model is None:
+        from speech.models import default_models_dir, find_vosk_model
+
+        model = find_vosk_model()
+        if model is None:
+            raise ModelError(f"no Vosk model found in {default_models_dir()}: install one with "
+                             "`legcheck models install small-en-us` or pass --vosk-model DIR")
+    if model is not None and not model.is_dir():
+        raise ModelError(f"Vosk model folder not found: {model}")
+    from speech.recognizer import make_recognizer
+
+    return make_recognizer(engine=args.engine, vosk_model=str(model) if model else None, kind="yes_no")
+
+
+def _source(args, frame_bytes: int):
+    from speech.audio import MicrophoneSource, WavFileSource, has_microphone
+    from speech.errors import NoMicrophoneError
+
+    if args.input_wav is not None:
+        return WavFileSource(args.input_wav, frame_bytes)
+    if not has_microphone():
+        raise NoMicrophoneError("no microphone was found")
+    return MicrophoneSource(frame_bytes)
+
+
+def _sink(args):
+    from speech.audio import NullSink, SpeakerSink, WavSink, has_speaker
+
+    if getattr(args, "output_wav", None) is not None:
+        return WavSink(args.output_wav)
+    if has_speaker():
+        return SpeakerSink()
+    print("legcheck: no sound output device: replies are shown as text only", file=sys.stderr)
+    return NullSink()
+
+
+def run_voice(args) -> int:
+    """`legcheck voice`: the whole conversation by voice. Raises SpeechError for the CLI to report."""
+    from skill.dialogue import Dialogue
+
+    config = _endpoint_config(args)
+    dialogue = Dialogue(locale=args.locale, emergency_number=args.emergency_number)
+    source = _source(args, config.frame_bytes)
+    recognizer = _recognizer(args)
+    tts = TextToSpeech(TtsConfig(rate=args.rate) if args.rate else TtsConfig())
+    sink = _sink(args)
+    try:
+        tts.render(dialogue.start().events[0].text)  # the welcome, before anything is said
+        tts.prerender(prompts_to_prerender(dialogue))
+        loop = VoiceLoop(dialogue, recognizer, source, Voice(tts, sink, fallback=sys.stderr), config,
+                         json_mode=args.json)
+        loop.run()
+    finally:
+        sink.close()
+        source.close()
+        tts.close()
+    return 0
+
+
+def listen_once(args) -> dict[str, Any]:
+    """`legcheck listen`: one answer under one grammar; what was heard, with timing."""
+    config = _endpoint_config(args)
+    kind = _kind(args)
+    source = _source(args, config.frame_bytes)
+    recognizer = _recognizer(args)
+    try:
+        listened = listen(recognizer, source, kind, config)
+    finally:
+        source.close()
+    return {"type": "heard", "kind": kind, **listened.heard.to_json(), "timing": listened.timing()}
+
+
+def _kind(args) -> str:
+    if getattr(args, "question", None):
+        from skill.questions import QUESTIONS
+
+        known = {question.id: question for question in QUESTIONS}
+        if args.question not in known:
+            raise ModelError(f"unknown question {args.question!r}; known: {', '.join(known)}")
+        return known[args.question].kind
+    return args.kind or "yes_no"
+
+
+def timing_summary(latencies_ms: list[float]) -> dict[str, float]:
+    """p50 / p95 / max of turn latencies (for --json and the bench)."""
+    if not latencies_ms:
+        return {}
+    ordered = sorted(latencies_ms)
+
+    def pick(q: float) -> float:
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+    return asdict(_Summary(pick(0.5), pick(0.95), ordered[-1], len(ordered)))
+
+
+@dataclass(frozen=True)
+class _Summary:
+    p50_ms: float
+    p95_ms: float
+    max_ms: float
+    turns: int
