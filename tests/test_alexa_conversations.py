@@ -1,0 +1,246 @@
+"""Whole conversations as Alexa sends them, (a) through the Flask app over real HTTP and (b) through
+`lambda_handler`: the same request envelopes, carrying the session attributes from each response to the
+next request, and the same expectations.
+
+Over HTTP a real server runs on 127.0.0.1 with request verification ON: every request is signed with a
+certificate chain from a test CA made in this run (tests/alexa_ca.py), exactly as Alexa signs with Amazon's.
+
+The person is a script: for each question (the open question's id, read from the session state) the
+requests to send, in order; any question not in the script is answered "no". Every response is checked:
+size under 24 KB, SSML speech, a reprompt while a question is open, shouldEndSession only at the end, the
+outcome card at the end, the locale's emergency number.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+import requests
+
+from skill.alexa import lambda_handler
+from skill.web import create_app
+from tests.alexa_ca import AlexaCA, post_signed, running_server
+from tests.alexa_requests import Session, resolved_slot, slot
+
+MAX_RESPONSE_BYTES = 24 * 1024
+MAX_SPEECH_CHARS = 8000
+MAX_CARD_CHARS = 8000
+NUMBERS = {"en-US": "911", "en-GB": "999", "en-AU": "000", "en-IN": "112"}
+
+Send = Callable[[dict], dict]
+
+
+@pytest.fixture(scope="module")
+def http_url() -> Iterator[str]:
+    ca = AlexaCA.create()
+    with running_server(create_app(ca.config())) as url:
+        yield url, ca
+
+
+def _lambda_send(request: dict) -> dict:
+    return lambda_handler(json.loads(json.dumps(request)), None)
+
+
+@pytest.fixture(params=["lambda", "http"])
+def send(request) -> Send:
+    if request.param == "lambda":
+        return _lambda_send
+    url, ca = request.getfixturevalue("http_url")
+
+    def over_http(envelope: dict) -> dict:
+        reply = post_signed(url, ca, envelope)
+        assert reply.status_code == 200, reply.text
+        assert reply.headers["Content-Type"].startswith("application/json")
+        assert len(reply.content) < MAX_RESPONSE_BYTES
+        return reply.json()
+
+    return over_http
+
+
+# ---- requests the person makes ----------------------------------------------------------------------------
+
+YES = ("AMAZON.YesIntent", [])
+NO = ("AMAZON.NoIntent", [])
+HELP = ("AMAZON.HelpIntent", [])
+REPEAT = ("AMAZON.RepeatIntent", [])
+FALLBACK = ("AMAZON.FallbackIntent", [])
+WHY = ("WhyIntent", [])
+STOP = ("AMAZON.StopIntent", [])
+CANCEL = ("AMAZON.CancelIntent", [])
+
+
+def side(value: str) -> tuple:
+    return ("SideIntent", [resolved_slot("side", f"the {value} one", value, "LEG_SIDE")])
+
+
+def lasted(iso: str) -> tuple:
+    return ("DurationIntent", [slot("duration", iso)])
+
+
+def emergency(symptom: str, spoken: str) -> tuple:
+    return ("EmergencyIntent", [resolved_slot("symptom", spoken, symptom, "RED_FLAG_SYMPTOM")])
+
+
+# ---- the conversation driver -------------------------------------------------------------------------------
+
+
+@dataclass
+class Conversation:
+    """What came back, turn by turn."""
+
+    responses: list[dict] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)
+
+    @property
+    def last(self) -> dict:
+        return self.responses[-1]["response"]
+
+    def speech(self, index: int = -1) -> str:
+        return self.responses[index]["response"]["outputSpeech"]["ssml"]
+
+
+def converse(send: Send, locale: str, script: dict[str, list[tuple]], max_turns: int = 80) -> Conversation:
+    """Launch, then answer each open question from the script (default: no) until the session ends."""
+    session, done = Session(locale=locale), Conversation()
+    queued = {qid: list(requests_) for qid, requests_ in script.items()}
+    request = session.launch()
+    for _ in range(max_turns):
+        response = session.absorb(send(request))
+        check_response(response, locale)
+        done.responses.append(response)
+        if session.ended:
+            return done
+        qid = response["sessionAttributes"]["dialogue"]["open"]
+        done.asked.append(qid)
+        pending = queued.get(qid) or [NO]
+        request = session.intent(*pending.pop(0)) if pending else session.intent(*NO)
+    raise AssertionError(f"no end after {max_turns} turns; asked {done.asked}")
+
+
+def check_response(response: dict, locale: str) -> None:
+    """What every response must be, open or final."""
+    assert len(json.dumps(response).encode("utf-8")) < MAX_RESPONSE_BYTES
+    body = response["response"]
+    ssml = body["outputSpeech"]["ssml"]
+    assert body["outputSpeech"]["type"] == "SSML"
+    assert re.fullmatch(r"<speak>.+</speak>", ssml, re.S) and ssml.count("<speak>") == 1
+    assert len(ssml) <= MAX_SPEECH_CHARS
+    if body["shouldEndSession"]:
+        assert "reprompt" not in body
+        assert not response.get("sessionAttributes"), "nothing about the person is kept after the end"
+    else:
+        assert body["reprompt"]["outputSpeech"]["ssml"].startswith("<speak>")
+        assert response["sessionAttributes"]["dialogue"]["open"]
+        assert "card" not in body
+
+
+def check_end(done: Conversation, locale: str, level: str) -> dict:
+    """The last response ends the session with the outcome card; the others kept it open."""
+    assert [r["response"]["shouldEndSession"] for r in done.responses[:-1]] == [False] * (len(done.responses) - 1)
+    assert done.last["shouldEndSession"] is True
+    card = done.last["card"]
+    assert card["type"] == "Simple"
+    assert f"Outcome: {level}" in card["content"]
+    assert "legcheck summary" in card["content"], "the clinician summary is on the card"
+    assert NUMBERS[locale] in card["content"]
+    assert len(card["title"]) + len(card["content"]) <= MAX_CARD_CHARS
+    return card
+
+
+def session_ended_is_answered(send: Send, locale: str, reason: str = "USER_INITIATED") -> None:
+    response = send(Session(locale=locale).session_ended(reason))
+    assert response["version"] == "1.0"
+    assert "outputSpeech" not in response["response"]
+
+
+# ---- the conversations -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("locale", sorted(NUMBERS))
+def test_emergency_with_help_fallback_and_repeat(send: Send, locale: str):
+    script = {
+        "red_flags_chest": [HELP, FALLBACK, REPEAT, NO],
+        "red_flags_leg": [emergency("chest_pain", "my chest has gone tight")],
+    }
+    done = converse(send, locale, script)
+    assert done.asked == ["red_flags_chest"] * 4 + ["red_flags_leg"]
+    help_, fallback, repeat = (done.speech(i) for i in (1, 2, 3))
+    assert "Answer yes or no" in help_ and "Sorry" in fallback
+    assert done.speech(0).endswith(repeat.removeprefix("<speak>")), "repeat says the question again"
+    card = check_end(done, locale, "EMERGENCY")
+    assert f'<say-as interpret-as="digits">{NUMBERS[locale]}</say-as>' in done.speech()
+    assert "Emergency" in card["title"]
+    session_ended_is_answered(send, locale)
+
+
+def test_dvt_signs_go_to_a_doctor_today(send: Send):
+    script = {
+        "swelling": [WHY, YES],
+        "skin_or_vein": [YES],
+        "warmth": [YES],
+        "duration": [lasted("P2D")],
+        "side": [side("left")],
+        "risk_recent": [YES],
+        "long_travel": [YES],
+    }
+    done = converse(send, "en-GB", script)
+    assert "swelling" in done.asked
+    assert "I ask because" in done.speech(done.asked.index("swelling") + 1), "why explains, then asks again"
+    check_end(done, "en-GB", "URGENT")
+    assert "today" in done.speech()
+
+
+def test_cramp_is_self_care(send: Send):
+    script = {
+        "duration": [REPEAT, lasted("PT3M")],
+        "side": [side("right")],
+        "eases_with_stretch_or_walking": [YES],
+    }
+    done = converse(send, "en-US", script)
+    assert "duration" in done.asked and "side" in done.asked
+    card = check_end(done, "en-US", "SELF_CARE")
+    assert "cramp" in card["content"].lower()
+    assert "stretch" in done.speech().lower()
+
+
+def test_not_understood_twice_is_never_taken_as_no(send: Send):
+    """Two fallbacks on the grouped red-flag question record 'unknown', and each sign is then asked alone."""
+    script = {
+        "red_flags_chest": [FALLBACK, FALLBACK],
+        "duration": [lasted("PT3M")],
+        "side": [side("both")],
+        "eases_with_stretch_or_walking": [YES],
+    }
+    done = converse(send, "en-US", script)
+    assert done.asked[:3] == ["red_flags_chest", "red_flags_chest", "breathless"]
+    assert "coughed up blood? -> unknown" in done.last["card"]["content"]
+
+
+@pytest.mark.parametrize("stop", [STOP, CANCEL], ids=["stop", "cancel"])
+def test_stop_part_way_ends_safely(send: Send, stop: tuple):
+    done = converse(send, "en-IN", {"swelling": [stop]})
+    assert done.asked[-1] == "swelling"
+    assert done.last["shouldEndSession"] is True
+    assert "cannot say it is only a cramp" in done.speech()
+    assert '<say-as interpret-as="digits">112</say-as>' in done.speech()
+    session_ended_is_answered(send, "en-IN", "EXCEEDED_MAX_REPROMPTS")
+
+
+def test_start_over_begins_again(send: Send):
+    script = {"swelling": [("AMAZON.StartOverIntent", [])], "red_flags_chest": [NO, emergency(
+        "breathless", "i can't catch my breath")]}
+    done = converse(send, "en-US", script)
+    assert done.asked.count("red_flags_chest") == 2
+    check_end(done, "en-US", "EMERGENCY")
+
+
+def test_http_session_ended_and_bad_requests_never_give_5xx(http_url):
+    url, ca = http_url
+    reply = post_signed(url, ca, Session().session_ended("ERROR"))
+    assert reply.status_code == 200 and "outputSpeech" not in reply.json()["response"]
+    unsigned = requests.post(url, json=Session().launch(), timeout=10)
+    assert unsigned.status_code == 400
