@@ -38,6 +38,8 @@ from hassil.expression import (
 )
 from hassil.intents import IntentData, Intents, TextSlotList
 
+from .nlu import match
+
 __all__ = [
     "AlexaSlot",
     "AlexaExportError",
@@ -77,7 +79,8 @@ class AlexaSlot:
     key: str
     """Our slot key in `Heard.slots`."""
     kind: str
-    """How to read the value: "id" (resolved id as is), "minutes_id" (resolved id is minutes), "duration"
+    """How to read the value: "id" (resolved id as is), "seconds_id" (resolved id is whole seconds:
+    ids stay plain digits), "duration"
     (ISO 8601 duration), "number" (integer)."""
 
 
@@ -88,9 +91,9 @@ SLOTS: dict[str, AlexaSlot] = {
         AlexaSlot("location", "LEG_LOCATION", "location", "id"),
         AlexaSlot("symptom", "RED_FLAG_SYMPTOM", "symptom", "id"),
         AlexaSlot("answer", "CORRECTED_ANSWER", "answer", "id"),
-        AlexaSlot("fixed_duration", "DURATION_PHRASE", "minutes", "minutes_id"),
-        AlexaSlot("since_when", "SINCE_WHEN", "minutes", "minutes_id"),
-        AlexaSlot("brief", "BRIEF_MOMENT", "minutes", "minutes_id"),
+        AlexaSlot("fixed_duration", "DURATION_PHRASE", "minutes", "seconds_id"),
+        AlexaSlot("since_when", "SINCE_WHEN", "minutes", "seconds_id"),
+        AlexaSlot("brief", "BRIEF_MOMENT", "minutes", "seconds_id"),
         AlexaSlot("duration", "AMAZON.DURATION", "minutes", "duration"),
         AlexaSlot("number", "AMAZON.NUMBER", "number", "number"),
     )
@@ -213,12 +216,29 @@ class _Expander:
 
     def add_list(self, slot: str, slot_list: TextSlotList) -> None:
         for value in slot_list.values:
-            self.add_values(slot, _value_id(value.value_out), self.texts(value.text_in))
+            listed = _value_id(slot, value.value_out)
+            for text in self.texts(value.text_in):
+                self.add_values(slot, _read_id(slot, text, listed), [text])
 
 
-def _value_id(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
+def _read_id(slot: str, text: str, listed: str) -> str:
+    """A duration phrase's id as the text matcher reads it, so Alexa and typed or spoken answers agree.
+
+    Several phrases fit two templates ("a few minutes": the fixed list says 5, the count rules 3 x minutes);
+    the matcher settles which reading wins, and Alexa must hand back the same minutes.
+    """
+    if SLOTS[slot].kind != "seconds_id":
+        return listed
+    heard = match(clean_sample(text), kind="duration")
+    if heard.intent == "Duration" and isinstance(heard.slots.get("minutes"), int | float):
+        return str(round(heard.slots["minutes"] * 60))
+    return listed
+
+
+def _value_id(slot: str, value: Any) -> str:
+    """The slot type id for one of our values: the value itself, or for durations the whole seconds."""
+    if SLOTS[slot].kind == "seconds_id":
+        return str(round(float(value) * 60))
     return str(value)
 
 
@@ -228,7 +248,7 @@ def _fixed_slot(data: IntentData) -> tuple[str, str] | None:
              if name in SLOTS and SLOTS[name].kind == "id"]
     if len(fixed) > 1:
         raise AlexaExportError(f"a data block fixes several slots: {fixed}")
-    return (fixed[0][0], _value_id(fixed[0][1])) if fixed else None
+    return (fixed[0][0], _value_id(fixed[0][0], fixed[0][1])) if fixed else None
 
 
 def _is_spoken(data: IntentData) -> bool:

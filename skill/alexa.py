@@ -99,9 +99,9 @@ def _slot_value(kind: str, slot: Any) -> Any:
         except (TypeError, ValueError):
             return None
     value_id = _resolved_id(slot)
-    if kind == "minutes_id" and value_id is not None:
+    if kind == "seconds_id" and value_id is not None:
         try:
-            return float(value_id)
+            return int(value_id) / 60.0
         except ValueError:
             return None
     return value_id

@@ -103,9 +103,9 @@ def test_custom_slots_give_our_ids():
 
 def test_value_slots_give_minutes_and_numbers():
     assert _heard("DurationIntent", [slot("duration", "PT20M")]).slots == {"minutes": 20.0}
-    assert _heard("DurationIntent", [resolved_slot("fixed_duration", "half an hour", "30", "DURATION_PHRASE")]
+    assert _heard("DurationIntent", [resolved_slot("fixed_duration", "half an hour", "1800", "DURATION_PHRASE")]
                   ).slots == {"minutes": 30.0}
-    assert _heard("DurationIntent", [resolved_slot("since_when", "since last night", "480", "SINCE_WHEN")]
+    assert _heard("DurationIntent", [resolved_slot("since_when", "since last night", "28800", "SINCE_WHEN")]
                   ).slots == {"minutes": 480.0}
     assert _heard("NumberIntent", [slot("number", "67")]).slots == {"number": 67}
 
