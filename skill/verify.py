@@ -35,6 +35,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -126,8 +127,11 @@ def load_trust_roots(pem: bytes | str | None = None) -> Store:
     return Store(roots)
 
 
+@lru_cache(maxsize=64)
 def check_chain_url(url: str) -> str:
-    """Apply Amazon's rules to a SignatureCertChainUrl; return the normalised URL to fetch."""
+    """Apply Amazon's rules to a SignatureCertChainUrl; return the normalised URL to fetch.
+
+    Cached: Alexa sends the same few URLs again and again (a pure function; refusals are not cached)."""
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -203,11 +207,13 @@ def decode_json(body: bytes) -> dict[str, Any]:
 
 def header(headers: Mapping[str, str], name: str) -> str:
     """A header by name, whatever its case; VerificationError when it is missing or empty."""
-    wanted = name.lower()
-    for key, value in headers.items():
-        if key.lower() == wanted and value:
-            return value
-    raise VerificationError(f"missing {name} header")
+    value = headers.get(name)  # werkzeug's Headers ignore case already
+    if value is None:
+        wanted = name.lower()
+        value = next((v for k, v in headers.items() if k.lower() == wanted), None)
+    if not value:
+        raise VerificationError(f"missing {name} header")
+    return value
 
 
 class RequestVerifier:
