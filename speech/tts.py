@@ -44,12 +44,30 @@ TTS_COMMAND_ENV = "LEGCHECK_TTS_COMMAND"
 """Replace the worker command (space-separated), e.g. to run another Python; tests use it to make speech
 fail for real."""
 
+# The worker. pyttsx3 bug worked around here (measured: about 1 first utterance in 5 on a fresh engine):
+# runAndWait() can return before the espeak callback has written the file, which then appears 0.05-0.2 s
+# later. So the worker waits until the file is a complete WAV with audio in it, and otherwise reports an
+# error (the parent then retries once with a fresh worker).
 _WORKER = r"""
-import json, os, sys
+import json, os, sys, time, wave
 reply = os.fdopen(os.dup(1), "w")
 os.dup2(2, 1)
 sys.stdout = sys.stderr
 import pyttsx3
+
+def complete(path, limit):
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            with wave.open(path) as wav:
+                frames = wav.getnframes()
+            if frames > 0 and os.path.getsize(path) >= 44 + 2 * frames:
+                return True
+        except (OSError, EOFError, wave.Error):
+            pass
+        time.sleep(0.005)
+    return False
+
 for line in sys.stdin:
     request = json.loads(line)
     try:
@@ -59,7 +77,10 @@ for line in sys.stdin:
             engine.setProperty("voice", request["voice"])
         engine.save_to_file(request["text"], request["path"])
         engine.runAndWait()
-        answer = {"ok": True}
+        if complete(request["path"], request["wait"]):
+            answer = {"ok": True}
+        else:
+            answer = {"ok": False, "error": "pyttsx3 wrote no audio (missing or empty file)"}
     except Exception as err:
         answer = {"ok": False, "error": f"{type(err).__name__}: {err}"}
     reply.write(json.dumps(answer) + "\n")
@@ -181,7 +202,8 @@ class TextToSpeech:
             self._worker = _Worker(self.config.worker_command())
         self._count += 1
         path = Path(self._dir.name) / f"utterance-{self._count}.wav"
-        request = {"text": text, "path": str(path), "rate": self.config.rate, "voice": self.config.voice}
+        request = {"text": text, "path": str(path), "rate": self.config.rate, "voice": self.config.voice,
+                   "wait": self.config.timeout_s / 2}
         try:
             self._worker.render(request, self.config.timeout_s)
             audio = read_wav(path, rate=None)
