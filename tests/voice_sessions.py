@@ -1,0 +1,58 @@
+"""Spoken triage sessions for the voice tests: the answers per case, the question order the dialogue gives
+for them (learnt from a typed run of the same dialogue), and one recording of all the answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from intents import match
+from skill.dialogue import Dialogue
+from tests.speech_audio import RATE, SpeechClips, add_noise, dither, write_wav
+
+GAP_S = 1.2
+"""Silence after each answer: longer than the endpointer's 600 ms trailing silence."""
+
+CASES: dict[str, tuple[dict[str, str], str]] = {
+    # case: (answer per question id, anything else "no"), expected level
+    "emergency": ({"red_flags_chest": "yes"}, "EMERGENCY"),
+    "emergency_phrase": ({"red_flags_leg": "i can't breathe"}, "EMERGENCY"),
+    "dvt": ({"swelling": "yes it is"}, "URGENT"),
+    "cramp": ({"side": "yes", "eases_with_stretch_or_walking": "yes"}, "SELF_CARE"),
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    question: str
+    kind: str
+    answer: str
+    intent: str | None
+
+
+def plan(case: str) -> tuple[list[Step], str]:
+    """The questions the dialogue asks for this case, with the answer to each (typed run)."""
+    answers, level = CASES[case]
+    dialogue = Dialogue("en-US")
+    turn = dialogue.start()
+    steps = []
+    while not turn.finished:
+        question = turn.open_question
+        answer = answers.get(question.question, "no")
+        heard = match(answer, question.kind)
+        steps.append(Step(question.question, question.kind, answer, heard.intent))
+        turn = dialogue.respond(turn.state, heard)
+    assert turn.result.level == level, f"typed run of {case} gave {turn.result.level}"
+    return steps, level
+
+
+def session_wav(clips: SpeechClips, steps: list[Step], path: Path, voice: str = "flite:slt",
+                snr_db: float = 20, seed: int = 0) -> Path:
+    """All the answers in order, each followed by silence, with dither and pink noise."""
+    parts = [np.zeros(int(0.5 * RATE))]
+    for step in steps:
+        parts += [clips.clean(step.answer, voice), np.zeros(int(GAP_S * RATE))]
+    samples = add_noise(dither(np.concatenate(parts), seed), snr_db, "pink", seed)
+    return write_wav(path, samples)
