@@ -5,7 +5,17 @@ decides everything else. The dialogue state travels in the session attributes (n
 server), loaded and saved by the interceptors. Logs name the request, the intent and the outcome, never what
 the person said about their body and never the envelope.
 
-AWS Lambda: point the function's handler at `skill.alexa.lambda_handler`.
+AWS Lambda (Python 3.11 runtime): the function needs only our three packages and four small libraries
+(no speech, Flask or numpy; about 25 MB unpacked):
+
+    pip install --target build/lambda --no-deps .
+    pip install --target build/lambda hassil pyyaml "ask-sdk-core>=1.19,<2" isodate
+    (cd build/lambda && zip -qr ../legcheck-lambda.zip .)
+
+Upload the zip, set the handler to `skill.alexa.lambda_handler`, add the "Alexa Skills Kit" trigger with
+your skill id, and put the function's ARN in the skill package: `legcheck alexa export DIR --endpoint ARN`
+writes DIR/skill-package/ for the ASK CLI (an ASK CLI project's skill-package folder). The state lives in
+the session attributes, so any number of instances can answer one conversation.
 """
 
 from __future__ import annotations
@@ -56,10 +66,6 @@ _LEVEL_TITLES = {
 }
 _DURATION_ANCHOR = datetime(2000, 1, 1)
 _SORRY = "Sorry, something went wrong on my side."
-
-
-class AlexaSkillError(Exception):
-    """Base error of the Alexa layer."""
 
 
 # ---- mapping a request to a Heard -------------------------------------------------------------------------

@@ -23,6 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="write an ASK CLI skill-package (manifest and interaction models) generated from the intents",
     )
     export.add_argument("directory", type=Path, help="where to write skill-package/ (created if missing)")
+    export.add_argument("--endpoint", metavar="URI",
+                        help="the skill's endpoint: an https:// URL (legcheck serve) or a Lambda function ARN")
     export.set_defaults(func=run_export)
 
 
@@ -31,7 +33,7 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"legcheck alexa export: {args.directory} exists and is not a directory")
         return 2
     try:
-        written = export_skill_package(load_intents(), args.directory)
+        written = export_skill_package(load_intents(), args.directory, endpoint=args.endpoint)
     except (AlexaExportError, OSError) as error:
         print(f"legcheck alexa export: {error}")
         return 1

@@ -103,6 +103,14 @@ def test_export_refuses_a_file_as_target(tmp_path: Path):
     assert "Traceback" not in done.stderr
 
 
+def test_export_refuses_a_plain_http_endpoint(tmp_path: Path):
+    done = subprocess.run([sys.executable, "-m", "skill.cli", "alexa", "export", str(tmp_path),
+                           "--endpoint", "http://example.org/alexa"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "https://" in done.stdout and "Traceback" not in done.stderr
+    assert not (tmp_path / "skill-package").exists()
+
+
 def test_manifest_carries_the_health_disclaimer_and_no_claims(exported: Path):
     manifest = json.loads((exported / "skill.json").read_text())["manifest"]
     publishing = manifest["publishingInformation"]
