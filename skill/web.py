@@ -44,6 +44,7 @@ from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from skill.locale import emergency_number
 from skill.verify import (
     TIMESTAMP_TOLERANCE,
     RequestVerifier,
@@ -68,7 +69,8 @@ DEFAULTS: dict[str, Any] = {
 FALLBACK_SSML = (
     "<speak>Sorry, something went wrong on my side and I can't go on with the check. "
     "If you have chest pain, trouble breathing, are coughing up blood, or have fainted, "
-    "call your local emergency number now. Otherwise, please contact your doctor.</speak>"
+    'call <say-as interpret-as="digits">{number}</say-as> now, your local emergency number. '
+    "Otherwise, please contact your doctor.</speak>"
 )
 """Said when the skill itself fails: without knowing what was heard, the emergency advice always goes in."""
 
@@ -104,15 +106,15 @@ class Endpoint:
             envelope = self.serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
         except (SerializationException, UnicodeDecodeError) as error:
             raise BadRequest("request envelope has an unexpected shape") from error
-        return self.invoke(envelope, request_type)
+        return self.invoke(envelope, request_type, data["request"].get("locale"))
 
-    def invoke(self, envelope: RequestEnvelope, request_type: str) -> dict[str, Any]:
+    def invoke(self, envelope: RequestEnvelope, request_type: str, locale: Any) -> dict[str, Any]:
         try:
             reply = self.skill.invoke(request_envelope=envelope, context=None)
             data = self.serializer.serialize(reply)
         except Exception:  # the skill's own exception handler failed too: still say something safe
             log.exception("skill failed on a %s; answering the fallback reply", request_type)
-            return fallback_reply()
+            return fallback_reply(locale if isinstance(locale, str) else None)
         log.info("answered %s", request_type)
         return data
 
@@ -125,10 +127,12 @@ def request_type_of(data: Mapping[str, Any]) -> str:
     return kind
 
 
-def fallback_reply() -> dict[str, Any]:
+def fallback_reply(locale: str | None) -> dict[str, Any]:
+    """The reply when the skill fails: an apology and the emergency advice with the locale's number."""
+    ssml = FALLBACK_SSML.format(number=emergency_number(locale))
     return {
         "version": "1.0",
-        "response": {"outputSpeech": {"type": "SSML", "ssml": FALLBACK_SSML}, "shouldEndSession": True},
+        "response": {"outputSpeech": {"type": "SSML", "ssml": ssml}, "shouldEndSession": True},
     }
 
 

@@ -141,13 +141,15 @@ class Broken(AbstractRequestHandler):
         raise RuntimeError("handler failed")
 
 
-def test_failing_skill_still_gives_the_emergency_advice(ca: AlexaCA) -> None:
+@pytest.mark.parametrize(("locale", "number"), [("en-US", "911"), ("en-GB", "999"), ("en-AU", "000"), ("fr-FR", "112")])
+def test_failing_skill_still_gives_the_emergency_advice(ca: AlexaCA, locale, number: str) -> None:
     builder = SkillBuilder()
     builder.add_request_handler(Broken())
+    data = envelope("IntentRequest", intent="AMAZON.YesIntent", locale=locale)
     with running_server(create_app(ca.config(), skill=builder.create())) as url:
-        response = post_signed(url, ca, envelope("IntentRequest", intent="AMAZON.YesIntent"))
+        response = post_signed(url, ca, data)
     speech = speech_of(response)
-    assert "emergency number" in speech
+    assert f">{number}</say-as> now" in speech
     assert "chest pain" in speech
     assert response.json()["response"]["shouldEndSession"] is True
 
