@@ -91,20 +91,13 @@ def _assess(args: argparse.Namespace) -> int:
 
 
 def _start(args: argparse.Namespace) -> int:
+    from speech.audio import has_microphone  # the speech stack loads only when it is used
+
     dialogue = _dialogue_or_exit(args)
-    voice = _voice_starter()
-    if voice is None:
-        print("No microphone found: starting the typed conversation. (Type your answers.)\n")
+    if not has_microphone():
+        print("No microphone found: starting the typed conversation. Type your answers.\n")
         return run_chat(dialogue)
+    from speech.cli import start_voice
+
     print("Microphone found: starting the voice conversation. Speak after each question.\n")
-    return voice(args)
-
-
-def _voice_starter():
-    """The voice loop's entry point if a microphone can be opened, else None."""
-    try:
-        from speech.audio import has_microphone
-        from speech.cli import start_voice
-    except ImportError:
-        return None
-    return start_voice if has_microphone() else None
+    return start_voice(args)
