@@ -118,6 +118,14 @@ def test_huge_body_is_refused_before_reading(server: str, ca: AlexaCA) -> None:
     assert_client_error(post_signed(server, ca, data), 413)
 
 
+def test_huge_chunked_body_without_length_is_refused(server: str, ca: AlexaCA) -> None:
+    """No Content-Length (chunked): the body is cut at the limit, so it cannot pass; 4xx, never 5xx."""
+    chunks = (b"x" * 10_000 for _ in range(30))
+    response = requests.post(server, data=chunks, headers=ca.sign(b"x" * 300_000), timeout=10)
+    assert response.status_code in (400, 413), response.text
+    assert set(response.json()) == {"error"}
+
+
 def test_large_body_under_the_limit_is_answered(server: str, ca: AlexaCA) -> None:
     data = envelope("LaunchRequest", attributes={"padding": "x" * 40_000})
     assert "<speak>" in speech_of(post_signed(server, ca, data))
