@@ -103,8 +103,9 @@ class Conversation:
         return self.responses[index]["response"]["outputSpeech"]["ssml"]
 
 
-def converse(send: Send, locale: str, script: dict[str, list[tuple]], max_turns: int = 80) -> Conversation:
-    """Launch, then answer each open question from the script (default: no) until the session ends."""
+def converse(send: Send, locale: str, script: dict[str, list[tuple]], max_turns: int = 120,
+             default: tuple = NO) -> Conversation:
+    """Launch, then answer each open question from the script (else `default`) until the session ends."""
     session, done = Session(locale=locale), Conversation()
     queued = {qid: list(requests_) for qid, requests_ in script.items()}
     request = session.launch()
@@ -116,8 +117,8 @@ def converse(send: Send, locale: str, script: dict[str, list[tuple]], max_turns:
             return done
         qid = response["sessionAttributes"]["dialogue"]["open"]
         done.asked.append(qid)
-        pending = queued.get(qid) or [NO]
-        request = session.intent(*pending.pop(0)) if pending else session.intent(*NO)
+        pending = queued.get(qid)
+        request = session.intent(*(pending.pop(0) if pending else default))
     raise AssertionError(f"no end after {max_turns} turns; asked {done.asked}")
 
 
@@ -138,13 +139,15 @@ def check_response(response: dict, locale: str) -> None:
         assert "card" not in body
 
 
-def check_end(done: Conversation, locale: str, level: str) -> dict:
+def check_end(done: Conversation, locale: str, level: str | None) -> dict:
     """The last response ends the session with the outcome card; the others kept it open."""
     assert [r["response"]["shouldEndSession"] for r in done.responses[:-1]] == [False] * (len(done.responses) - 1)
     assert done.last["shouldEndSession"] is True
     card = done.last["card"]
     assert card["type"] == "Simple"
-    assert f"Outcome: {level}" in card["content"]
+    assert re.search(r"Outcome: (EMERGENCY|URGENT|ROUTINE|SELF_CARE)\b", card["content"])
+    if level is not None:
+        assert f"Outcome: {level}" in card["content"]
     assert "legcheck summary" in card["content"], "the clinician summary is on the card"
     assert NUMBERS[locale] in card["content"]
     assert len(card["title"]) + len(card["content"]) <= MAX_CARD_CHARS
@@ -236,6 +239,17 @@ def test_start_over_begins_again(send: Send):
     done = converse(send, "en-US", script)
     assert done.asked.count("red_flags_chest") == 2
     check_end(done, "en-US", "EMERGENCY")
+
+
+@pytest.mark.parametrize("answer", [("DontKnowIntent", []), FALLBACK], ids=["dont-know", "not-understood"])
+def test_the_longest_conversations_stay_small_and_cautious(send: Send, answer: tuple):
+    """Every answer unknown or not understood: the most questions and the biggest state, still under 24 KB
+    (checked on every response), and unknown red flags are never reassuring."""
+    done = converse(send, "en-GB", {}, default=answer)
+    assert len(done.responses) > 20
+    card = check_end(done, "en-GB", None)
+    assert "unknown" in card["content"]
+    assert "Outcome: SELF_CARE" not in card["content"] and "Outcome: ROUTINE" not in card["content"]
 
 
 def test_http_session_ended_and_bad_requests_never_give_5xx(http_url):
