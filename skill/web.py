@@ -224,7 +224,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--no-verify", action="store_true", help="accept unsigned requests: LOCAL TESTING ONLY"
     )
     parser.add_argument(
-        "--skill-id", action="append", default=[], metavar="ID", help="accept only this skill id (repeatable)"
+        "--skill-id",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="ID",
+        help="accept only these skill ids (default: any)",
     )
     parser.set_defaults(func=serve)
 

@@ -244,16 +244,19 @@ def wait_until_up(url: str, process: subprocess.Popen) -> None:
 
 
 @pytest.mark.slow
-def test_serve_command_without_verification_warns_and_answers() -> None:
+def test_serve_command_without_verification_warns_and_keeps_the_allowlist() -> None:
     legcheck_skill()
     port = free_port()
-    command = [sys.executable, "-m", "skill.cli", "serve", "--port", str(port), "--no-verify"]
+    ids = ["amzn1.ask.skill.one", "amzn1.ask.skill.two"]
+    command = [sys.executable, "-m", "skill.cli", "serve", "--port", str(port), "--no-verify", "--skill-id", *ids]
     process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url, process)
-        response = requests.post(url + "/", json=envelope("LaunchRequest"), timeout=10)
+        response = requests.post(url + "/", json=envelope("LaunchRequest", skill_id=ids[1]), timeout=10)
         assert "<speak>" in speech_of(response)
+        other = envelope("LaunchRequest", skill_id="amzn1.ask.skill.three")
+        assert_client_error(requests.post(url + "/", json=other, timeout=10))
     finally:
         process.terminate()
         _, stderr = process.communicate(timeout=10)
@@ -264,7 +267,7 @@ def test_serve_command_without_verification_warns_and_answers() -> None:
 def test_serve_command_verifies_by_default() -> None:
     legcheck_skill()
     port = free_port()
-    command = [sys.executable, "-m", "skill.cli", "serve", "--port", str(port), "--skill-id", "amzn1.x"]
+    command = [sys.executable, "-m", "skill.cli", "serve", "--port", str(port)]
     process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
