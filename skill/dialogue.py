@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from intents import Heard
-from triage import Answer, Findings, Level, assess, clinician_summary, evaluate
+from triage import FINDINGS, Answer, Assessment, Findings, Level, assess, clinician_summary, evaluate
 from triage.advice import EMERGENCY_ADVICE
 from triage.engine import certain, possible
 from triage.rules import PE_SIGNS, RULES, Rule
 
 from .events import Ask, Event, Result, Say
-from .locale import emergency_number, normalise_locale
+from .locale import emergency_number as number_for_locale
+from .locale import normalise_locale
 from .questions import QUESTIONS, Question, by_id
 from .replies import EXPECT, HEADLINES, reply, ssml
 
@@ -65,7 +66,7 @@ class Dialogue:
 
     def __init__(self, locale: str | None = "en-US", emergency_number: str | None = None) -> None:
         self.locale = normalise_locale(locale)
-        self.number = _number(self.locale, emergency_number)
+        self.number = number_for_locale(self.locale, emergency_number)
 
     def new_state(self) -> dict[str, Any]:
         return {
@@ -101,10 +102,6 @@ def emergency_heard(state: dict[str, Any]) -> bool:
         return "yes" in state.get("volunteered", {}).values()
 
 
-def _number(locale: str, override: str | None) -> str:
-    return emergency_number(locale, override)
-
-
 def _checked_copy(state: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(state, dict) or state.get("v") != STATE_VERSION:
         raise ValueError("dialogue state is missing or from another version")
@@ -129,6 +126,8 @@ def findings_of(state: dict[str, Any]) -> Findings:
         raw.update(values)
     raw.update(state["values"])
     raw.update(state["volunteered"])
+    if state.get("alarm"):
+        any_yes.append(list(PE_SIGNS))
     raw["any_yes"] = [group for group in any_yes if not any(raw.get(name) == "yes" for name in group)]
     if not raw["any_yes"]:
         del raw["any_yes"]
@@ -282,12 +281,10 @@ def _reask(turn: Turn, question: Question) -> Turn:
 
 def _emergency(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
     symptom = heard.slots.get("symptom")
-    if symptom:
+    if symptom in FINDINGS:
         turn.state["volunteered"][symptom] = "yes"
-    else:  # an emergency phrase without a named symptom: count it as a sign of a clot in the lungs
-        for name in PE_SIGNS:
-            turn.state["volunteered"].setdefault(name, "unknown")
-        turn.state["volunteered"]["breathless"] = "yes"
+    else:  # an emergency without a named symptom counts as one of the signs of a clot in the lungs
+        turn.state["alarm"] = True
     _say(turn, reply("emergency_now", number=turn.state["number"]), "emergency_now")
     return _finish(turn, complete=True)
 
@@ -403,7 +400,7 @@ def _finish(turn: Turn, complete: bool, repeat: bool = False) -> Turn:
     return turn
 
 
-def _outcome_text(outcome) -> str:
+def _outcome_text(outcome: Assessment) -> str:
     return f"{HEADLINES[outcome.level.name]} {outcome.advice} {outcome.safety_net} {outcome.disclaimer}"
 
 
@@ -423,7 +420,7 @@ def _answer_log(state: dict[str, Any]) -> list[tuple[str, str]]:
     return entries
 
 
-def _result(state: dict[str, Any], outcome, complete: bool) -> Result:
+def _result(state: dict[str, Any], outcome: Assessment, complete: bool) -> Result:
     return Result(
         level=outcome.level.name,
         findings=outcome.findings.to_dict(),

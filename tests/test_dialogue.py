@@ -274,3 +274,10 @@ def test_result_round_trips_through_json():
     result, _ = play({"swelling": "yes"})
     assert isinstance(result, Result)
     assert event_from_json(json.loads(json.dumps(result.to_json()))) == result
+
+
+def test_an_emergency_without_a_named_symptom_still_ends_in_emergency():
+    dialogue = Dialogue("en-NZ")
+    turn = dialogue.respond(dialogue.start().state, Heard("it's an emergency", "Emergency", {}, 1.0))
+    assert turn.result.level == "EMERGENCY" and "111" in turn.result.advice
+    assert turn.result.findings.get("breathless") != "yes"  # nothing invented for the clinician summary
