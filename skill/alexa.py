@@ -237,15 +237,16 @@ class IntentHandler(AbstractRequestHandler):
 
 
 class SessionEndedHandler(AbstractRequestHandler):
-    """The session closed (the person left, went quiet, or an error): always answered, with nothing to say."""
+    """The session closed (the person left, went quiet, or an error), or Alexa reports that our last response
+    failed (System.ExceptionEncountered): always answered, with nothing to say (Alexa takes no speech here)."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_request_type("SessionEndedRequest")(handler_input)
+        return get_request_type(handler_input) in ("SessionEndedRequest", "System.ExceptionEncountered")
 
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
         error = getattr(getattr(request, "error", None), "object_type", None)
-        logger.info("alexa session ended reason=%s error=%s", getattr(request, "reason", None), error)
+        logger.info("alexa %s reason=%s error=%s", request.object_type, getattr(request, "reason", None), error)
         return handler_input.response_builder.response
 
 

@@ -180,6 +180,17 @@ def test_session_ended_is_always_answered_without_speech(reason: str):
     assert len(json.dumps(response)) < MAX_RESPONSE_BYTES
 
 
+def test_an_exception_report_from_alexa_is_answered_without_speech():
+    session, _ = started()
+    request = session.session_ended()
+    request["request"] = {"type": "System.ExceptionEncountered", "requestId": "amzn1.echo-api.request.1",
+                          "timestamp": request["request"]["timestamp"], "locale": "en-US",
+                          "error": {"type": "INVALID_RESPONSE", "message": "test"},
+                          "cause": {"requestId": "amzn1.echo-api.request.0"}}
+    response = lambda_handler(request, None)
+    assert "outputSpeech" not in response["response"]
+
+
 # ---- failures ------------------------------------------------------------------------------------------------
 
 
