@@ -17,14 +17,20 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+import isodate
 import pytest
 import requests
 
+from intents import Heard
 from skill.alexa import lambda_handler
+from skill.dialogue import Dialogue
+from skill.questions import by_id
 from skill.web import create_app
 from tests.alexa_ca import AlexaCA, post_signed, running_server
 from tests.alexa_requests import Session, resolved_slot, slot
+from tests.vignette_player import answer_for, load_cases
 
 MAX_RESPONSE_BYTES = 24 * 1024
 MAX_SPEECH_CHARS = 8000
@@ -258,3 +264,61 @@ def test_http_session_ended_and_bad_requests_never_give_5xx(http_url):
     assert reply.status_code == 200 and "outputSpeech" not in reply.json()["response"]
     unsigned = requests.post(url, json=Session().launch(), timeout=10)
     assert unsigned.status_code == 400
+
+
+# ---- every clinical vignette: Alexa and the dialogue itself ask the same questions and reach the same level ----
+
+CASES = load_cases()
+_INTENT_FOR = {"yes": "Yes", "no": "No", "I don't know": "DontKnow"}
+_ALEXA_FOR = {"Yes": "AMAZON.YesIntent", "No": "AMAZON.NoIntent", "DontKnow": "DontKnowIntent"}
+
+
+def _answer(case, ask_kind: str, findings: tuple[str, ...], values: bool) -> Heard:
+    """What the person means, as the dialogue hears it: yes / no / don't know, or the side or duration."""
+    name = {"side": "side", "duration": "duration_minutes"}.get(ask_kind)
+    value = case.findings.get(name) if (values and name) else None
+    if value is not None and value != "unknown":
+        if ask_kind == "side":
+            return Heard("", "Side", {"side": value}, 1.0)
+        return Heard("", "Duration", {"minutes": float(value)}, 1.0)
+    return Heard("", _INTENT_FOR[answer_for(case.findings, findings)], {}, 1.0)
+
+
+def _as_alexa(heard: Heard) -> tuple:
+    if heard.intent == "Side":
+        return side(heard.slots["side"])
+    if heard.intent == "Duration":
+        return lasted(isodate.duration_isoformat(timedelta(minutes=heard.slots["minutes"])))
+    return (_ALEXA_FOR[heard.intent], [])
+
+
+def _direct(case, values: bool) -> tuple[list[str], str]:
+    dialogue = Dialogue(locale="en-US")
+    turn, asked = dialogue.start(), []
+    while not turn.finished:
+        ask = turn.open_question
+        asked.append(ask.question)
+        turn = dialogue.respond(turn.state, _answer(case, ask.kind, ask.findings, values))
+    return asked, turn.result.level
+
+
+def _over_alexa(send: Send, case, values: bool) -> tuple[list[str], str]:
+    session = Session(locale="en-US")
+    response, asked = session.absorb(send(session.launch())), []
+    while not session.ended:
+        check_response(response, "en-US")
+        state = response["sessionAttributes"]["dialogue"]
+        question = by_id(state["open"])
+        asked.append(question.id)
+        heard = _answer(case, question.kind, question.findings, values)
+        response = session.absorb(send(session.intent(*_as_alexa(heard))))
+    level = re.search(r"Outcome: (\w+)", response["response"]["card"]["content"]).group(1)
+    return asked, level
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("values", [False, True], ids=["yes-no", "values"])
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_vignette_over_alexa_is_the_same_conversation(case, values: bool):
+    """The Alexa layer adds nothing and loses nothing: same questions, same outcome as the dialogue itself."""
+    assert _over_alexa(_lambda_send, case, values) == _direct(case, values)
