@@ -1,1 +1,55 @@
-"""intents package."""
+"""legcheck intents: what a person can say, defined once as data (sentences/en.yaml, hassil templates).
+
+Use::
+
+    from intents import match, Heard, KINDS, phrases, load_intents
+    heard = match("um yeah I think so", kind="yes_no")   # Heard(text, "Yes", {}, 0.9)
+
+Intents and their slots (``Heard.slots``; only the keys listed can appear):
+
+=========== ==============================================================================================
+Yes         {} or {"side": ...} when said together ("yes, the left one"); under a side question this
+            comes back as Side instead. Hedged yeses ("probably", "a little", "kind of") are Yes.
+No          {} or {"side": ...} ("no, the right one"; Side under a side question). "not really",
+            "I don't think so", "probably not", "no chest pain", "I can breathe fine" are No.
+DontKnow    {}. "I don't know", "not sure", "no idea", "maybe", "I can't remember". Never read as No.
+Side        {"side": "left" | "right" | "both"}, plus {"location": ...} when both were said.
+Location    {"location": "calf" | "thigh" | "behind_knee" | "foot" | "whole_leg"}, plus {"side": ...}
+            when said ("my left calf"). Shin and lower leg count as calf, ankle/heel/toes as foot,
+            groin/upper leg/hamstring as thigh, knee as behind_knee.
+Duration    {"minutes": float}. "a few seconds" 0.05; "a moment" 0.05; "half an hour" 30; "a few" = 3,
+            "several" = 5, "a couple" = 2; "since this morning" 240; "since last night" 480 (an
+            estimate: about 8 hours); "since yesterday" 1440; "two days" 2880; "a week" 10080; "a month"
+            43200. Estimates lean long: a longer pain is the more worrying one.
+Number      {"number": int}. Ages ("I'm 67", "sixty seven years old") and pain scores ("seven out of
+            ten"). A bare number under a duration question stays Number with its confidence halved (the
+            unit is unknown: ask again rather than guess minutes).
+Emergency   {"symptom": "breathless" | "chest_pain" | "coughing_blood" | "fainting_or_racing_heart" |
+            "cold_pale_or_numb" | "weakness_or_cannot_move"}. Recognised under every kind, and also
+            spotted inside longer sentences ("no chest pain but I can't breathe").
+Why         {} ("why do you ask?")          Help       {} ("what can I say?")
+Repeat      {} ("say that again")           StartOver  {} ("start over")
+Stop        {} ("stop", "cancel")
+Back        {} ("go back") or a correction of the last answer: {"side"}, {"location"}, {"minutes"},
+            {"number"} or {"answer": "yes" | "no"} ("no wait, it's the left one", "sorry I meant yes").
+None        not understood: slots {}, confidence 0.0. Never to be taken as "no".
+=========== ==============================================================================================
+
+Kinds (the open question's kind, ``KINDS``): "yes_no", "side", "location", "duration", "number". The kind
+picks the reading when a text matches several intents; Emergency, Why, Help, Repeat, Back, StartOver,
+Stop and DontKnow are recognised under every kind (and with kind None).
+
+``phrases(kind)``: every sentence a recognizer grammar for that kind should accept (the kind's own
+answers, Yes/No/DontKnow and the always-on intents), lower case, words only, numbers spelt out.
+``load_intents()``: the parsed hassil Intents, for the grammar and Alexa exporters. Template data blocks
+with ``metadata: {grammar: false}`` are typed-only variants that the exporters should leave out.
+
+Confidence is the strictness of the matching pass that succeeded (1.0 exact, 0.9 fillers at the edges,
+0.8 fillers anywhere, 0.7 spelling repairs or an emergency spotted in a longer sentence); see
+intents/nlu.py.
+"""
+
+from .errors import IntentsError, UnknownKindError
+from .nlu import KINDS, Heard, load_intents, match, phrases
+
+__all__ = ["KINDS", "Heard", "IntentsError", "UnknownKindError", "load_intents", "match", "phrases"]

@@ -1,0 +1,336 @@
+"""Text matcher: typed or transcribed text in, a Heard out.
+
+Matching is done by hassil against the templates in sentences/en.yaml, in passes that go from strict to
+lenient. The pass that first produces a match sets the confidence (see CONFIDENCE below), so the number
+means "how much had to be forgiven before the text fitted a template", not a made-up score:
+
+1. the text as given (hassil folds case and strips punctuation): 1.0
+2. filler words ("um", "well", "I think"...) stripped from the start and end only: 0.9
+3. hassil's skip words removed anywhere in the sentence: 0.8
+4. our own spelling repairs (missing apostrophes such as "dont", "cant", "im"; "20mins"; hyphens), then
+   passes 1-3 again: 0.7
+5. emergency spotting: an affirmative emergency clause ("I can't breathe") found inside a longer sentence
+   that no template covers ("no chest pain but I can't breathe"): 0.7
+
+Spotting also runs when a whole-sentence match was something other than Emergency, so an emergency
+clause is never hidden by another reading. A clause right after a negation ("not", "no", "never"...) is
+not spotted.
+
+When several intents match, Emergency wins, then the open question's own answers, then the fixed order in
+PRIORITY. Kind-specific rules are applied last (see _apply_kind).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from hassil import Intents, RecognizeResult, recognize_all
+from hassil.sample import sample_sentence
+
+from .errors import IntentsError, UnknownKindError
+
+_LOGGER = logging.getLogger(__name__)
+
+SENTENCES = Path(__file__).parent / "sentences" / "en.yaml"
+
+KINDS = ("yes_no", "side", "location", "duration", "number")
+
+ALWAYS_ON = ("Emergency", "Why", "Help", "Repeat", "Back", "StartOver", "Stop")
+"""Intents recognised whatever question is open."""
+
+ANSWERS = ("Yes", "No", "DontKnow")
+"""Answers every kind of question accepts."""
+
+KIND_INTENTS = {
+    "yes_no": ANSWERS,
+    "side": ("Side", *ANSWERS),
+    "location": ("Location", *ANSWERS),
+    "duration": ("Duration", *ANSWERS),
+    "number": ("Number", *ANSWERS),
+}
+"""The open question's own answers, by kind."""
+
+PRIORITY = (
+    "Emergency", "Back", "StartOver", "Stop", "Repeat", "Why", "Help", "DontKnow",
+    "Side", "Location", "Duration", "Number", "No", "Yes",
+)
+"""Tie-break order when one text matches several intents (Emergency always first)."""
+
+CONFIDENCE = {"exact": 1.0, "edges": 0.9, "skip_words": 0.8, "repaired": 0.7, "spotted": 0.7}
+"""Confidence by the matching pass that succeeded (see the module docstring)."""
+
+BARE_NUMBER_UNDER_DURATION = 0.5
+"""Confidence factor for a bare number ("two") answering a duration question: the unit is unknown, so
+it comes back as Number and the dialogue should ask for the unit rather than guess minutes."""
+
+SPOT_WINDOW = 14
+"""Longest run of words tried as an emergency clause when spotting."""
+
+MAX_WORDS = 40
+"""Longer texts are cut to this many words before matching (nobody answers a question in 40 words)."""
+
+_FILLERS = (
+    "um", "umm", "uh", "uhh", "er", "erm", "ehm", "hmm", "hm", "ah", "oh", "well", "like", "so", "okay",
+    "ok", "i think", "i guess", "please", "you know", "let me think", "let me see", "right so",
+)
+_FILLER_EDGE = re.compile(
+    r"^(?:(?:{0})\b[\s,.!?]*)+|(?:[\s,.!?]+(?:{0}))+[\s,.!?]*$".format(
+        "|".join(re.escape(f) for f in sorted(_FILLERS, key=len, reverse=True))
+    ),
+    re.IGNORECASE,
+)
+_REPAIRS = (
+    (r"\b(do|does|did|is|was|were|are|have|has|could|would|should|wo|ca)nt\b", r"\1n't"),
+    (r"\bcannot\b", "can't"),
+    (r"\bim\b", "i'm"),
+    (r"\bive\b", "i've"),
+    (r"\bid\b", "i'd"),
+    (r"\bits\b", "it's"),
+    (r"\bthats\b", "that's"),
+    (r"\btheres\b", "there's"),
+    (r"\bwhats\b", "what's"),
+    (r"\blets\b", "let's"),
+    (r"[\u2018\u2019]", "'"),
+    (r"(\d)([a-z])", r"\1 \2"),
+    (r"(\w)-(\w)", r"\1 \2"),
+    (r"\b1/2\b", "and a half"),
+    (r"\s+", " "),
+)
+_NEGATORS = frozenset(
+    [
+        "not", "no", "never", "without", "don't", "didn't", "doesn't", "isn't", "aren't", "wasn't",
+        "haven't", "hasn't", "nor", "neither", "hardly",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Heard:
+    """What the matcher (or a recognizer) understood from one answer."""
+
+    text: str
+    """The text that was matched, as given."""
+    intent: str | None
+    """Intent name, or None when not understood."""
+    slots: dict = field(default_factory=dict)
+    """Slot values; keys and values are documented in intents/__init__.py."""
+    confidence: float = 0.0
+    """0..1: the matcher's own confidence (see CONFIDENCE); a recognizer may lower it."""
+
+    def to_json(self) -> dict:
+        """A JSON-able dict: {"text", "intent", "slots", "confidence"}."""
+        return {
+            "text": self.text,
+            "intent": self.intent,
+            "slots": dict(self.slots),
+            "confidence": self.confidence,
+        }
+
+
+@functools.cache
+def load_intents() -> Intents:
+    """The parsed intents of sentences/en.yaml (cached; do not modify the result)."""
+    try:
+        with SENTENCES.open(encoding="utf-8") as yaml_file:
+            return Intents.from_yaml(yaml_file)
+    except (OSError, ValueError, KeyError) as err:
+        raise IntentsError(f"cannot load intent templates from {SENTENCES}: {err}") from err
+
+
+@functools.cache
+def _strict_intents() -> Intents:
+    """The same intents without skip words (hassil always adds the file's skip words)."""
+    return replace(load_intents(), skip_words=[])
+
+
+@functools.cache
+def _spot_intents() -> Intents:
+    """Only the Emergency clauses marked `spot: true`, without skip words."""
+    intents = load_intents()
+    emergency = intents.intents["Emergency"]
+    spot_data = [data for data in emergency.data if (data.metadata or {}).get("spot")]
+    spot_intent = replace(emergency, data=spot_data)
+    return replace(intents, intents={"Emergency": spot_intent}, skip_words=[])
+
+
+def match(text: str, kind: str | None = None) -> Heard:
+    """Match one answer to an intent and its slots. kind is the open question's kind (KINDS) or None."""
+    if not isinstance(text, str):
+        raise IntentsError(f"match() needs text as a str, got {type(text).__name__}")
+    check_kind(kind)
+    words = text.split()
+    clipped = " ".join(words[:MAX_WORDS])
+    intent, slots, confidence = _match_passes(clipped, kind)
+    spotted = None if intent == "Emergency" else _spot_emergency(clipped)
+    if spotted is not None:
+        intent, slots, confidence = "Emergency", spotted, CONFIDENCE["spotted"]
+    if intent is None:
+        _LOGGER.debug("not understood (kind=%s)", kind)
+        return Heard(text, None, {}, 0.0)
+    intent, slots, confidence = _apply_kind(intent, slots, confidence, kind)
+    _LOGGER.debug("matched %s (kind=%s, confidence=%.2f)", intent, kind, confidence)
+    return Heard(text, intent, slots, confidence)
+
+
+def check_kind(kind: str | None) -> None:
+    """Raise UnknownKindError unless kind is None or one of KINDS."""
+    if kind is not None and kind not in KINDS:
+        raise UnknownKindError(f"unknown question kind {kind!r}; expected None or one of {KINDS}")
+
+
+def _match_passes(text: str, kind: str | None) -> tuple[str | None, dict, float]:
+    """Try the passes from strict to lenient; the first that matches wins."""
+    for candidate, intents, confidence in _attempts(text):
+        results = list(recognize_all(candidate, intents)) if candidate.strip() else []
+        if results:
+            best = _choose(results, kind)
+            return best.intent.name, _slots(best), confidence
+    return None, {}, 0.0
+
+
+def _attempts(text: str):
+    """(text, intents, confidence) for each pass, strict first."""
+    strict, lenient = _strict_intents(), load_intents()
+    edges = strip_fillers(text)
+    yield text, strict, CONFIDENCE["exact"]
+    if edges != text:
+        yield edges, strict, CONFIDENCE["edges"]
+    yield edges, lenient, CONFIDENCE["skip_words"]
+    repaired = repair(text)
+    if repaired != text.lower():
+        yield repaired, strict, CONFIDENCE["repaired"]
+        yield strip_fillers(repaired), lenient, CONFIDENCE["repaired"]
+
+
+def strip_fillers(text: str) -> str:
+    """Remove filler words from the start and end of text ("um yeah I think so" keeps "yeah I think so")."""
+    previous = None
+    stripped = text.strip()
+    while stripped != previous:
+        previous = stripped
+        stripped = _FILLER_EDGE.sub("", stripped).strip(" ,.!?")
+    return stripped
+
+
+def repair(text: str) -> str:
+    """Our own spelling repairs, for what hassil cannot do: missing apostrophes, glued units, hyphens."""
+    repaired = text.lower()
+    for pattern, replacement in _REPAIRS:
+        repaired = re.sub(pattern, replacement, repaired)
+    return repaired.strip()
+
+
+def _choose(results: list[RecognizeResult], kind: str | None) -> RecognizeResult:
+    """Emergency first, then the open question's own answers, then PRIORITY order; hassil order breaks ties."""
+    own = KIND_INTENTS.get(kind, ())
+
+    def rank(indexed: tuple[int, RecognizeResult]) -> tuple[int, int, int]:
+        index, result = indexed
+        name = result.intent.name
+        return (name != "Emergency", name not in own, PRIORITY.index(name), index)
+
+    return min(enumerate(results), key=rank)[1]
+
+
+def _slots(result: RecognizeResult) -> dict[str, Any]:
+    """Turn hassil entities into our documented slots (durations become minutes)."""
+    values = {name: entity.value for name, entity in result.entities.items()}
+    slots: dict[str, Any] = {}
+    minutes = _minutes(values)
+    if minutes is not None:
+        slots["minutes"] = minutes
+    for name in ("side", "location", "symptom", "answer"):
+        if name in values:
+            slots[name] = str(values[name])
+    if "number" in values:
+        slots["number"] = int(values["number"])
+    return slots
+
+
+def _minutes(values: dict[str, Any]) -> float | None:
+    """Minutes from a fixed phrasing, or (count + half) * unit; None when the text named no duration."""
+    for fixed in ("fixed_duration", "since_when", "brief"):
+        if fixed in values:
+            return float(values[fixed])
+    if "unit" not in values:
+        return None
+    count = float(values.get("count", 1)) + float(values.get("half", 0))
+    return round(count * float(values["unit"]), 4)
+
+
+def _spot_emergency(text: str) -> dict | None:
+    """Slots of an affirmative emergency clause found anywhere in text (not right after a negation)."""
+    words = repair(strip_fillers(text)).replace(",", " ").replace(".", " ").split()
+    intents = _spot_intents()
+    for start in range(len(words)):
+        if start > 0 and words[start - 1] in _NEGATORS:
+            continue
+        for end in range(min(len(words), start + SPOT_WINDOW), start, -1):
+            for result in recognize_all(" ".join(words[start:end]), intents):
+                return _slots(result)
+    return None
+
+
+def _apply_kind(intent: str, slots: dict, confidence: float, kind: str | None) -> tuple[str, dict, float]:
+    """Kind-specific readings.
+
+    - side question: "yes, the left one" (Yes + side) and "my left calf" (Location + side) come back as
+      Side with that side (Location keeps its location slot too).
+    - duration question: a bare number ("two") stays Number, with confidence halved: the unit is unknown.
+    """
+    if kind == "side" and "side" in slots and intent in ("Yes", "No", "Location"):
+        return "Side", slots, confidence
+    if kind == "duration" and intent == "Number":
+        return intent, slots, round(confidence * BARE_NUMBER_UNDER_DURATION, 4)
+    return intent, slots, confidence
+
+
+def phrases(kind: str) -> list[str]:
+    """Every sentence a recognizer grammar for a question of this kind should accept (sorted, unique).
+
+    The kind's own answers, Yes/No/DontKnow and the always-on intents; lower case, words only, numbers
+    spelt out. Typed-only template blocks (metadata grammar: false) are left out.
+    """
+    if kind not in KINDS:
+        raise UnknownKindError(f"unknown question kind {kind!r}; expected one of {KINDS}")
+    return list(_phrases(kind))
+
+
+@functools.cache
+def _phrases(kind: str) -> tuple[str, ...]:
+    names = (*KIND_INTENTS[kind], *ALWAYS_ON)
+    found: set[str] = set()
+    for name in dict.fromkeys(names):
+        found.update(intent_phrases(name))
+    return tuple(sorted(found))
+
+
+@functools.cache
+def intent_phrases(name: str) -> frozenset[str]:
+    """The spoken sentences of one intent (its grammar blocks only), cleaned as phrases() promises."""
+    intents = load_intents()
+    found: set[str] = set()
+    for data in intents.intents[name].data:
+        if (data.metadata or {}).get("grammar", True) is False:
+            continue
+        lists = {**intents.slot_lists, **data.slot_lists}
+        rules = {**intents.expansion_rules, **data.expansion_rules}
+        for sentence in data.sentences:
+            for text in sample_sentence(sentence, lists, rules, language=intents.language):
+                cleaned = _spoken(text)
+                if cleaned:
+                    found.add(cleaned)
+    return frozenset(found)
+
+
+def _spoken(text: str) -> str | None:
+    """Lower case, words only ("sixty-seven" -> "sixty seven"); None for a text with digits."""
+    if any(char.isdigit() for char in text):
+        return None
+    words = re.sub(r"[^a-z' ]+", " ", text.lower().replace("-", " "))
+    return " ".join(words.split()) or None
