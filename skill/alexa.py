@@ -161,6 +161,21 @@ def render(handler_input: HandlerInput, turn: Any) -> Response:
     return builder.response
 
 
+# ---- session attributes (absent on the rare request that comes outside a session) -----------------------
+
+
+def _session(handler_input: HandlerInput) -> dict[str, Any]:
+    if handler_input.request_envelope.session is None:
+        return {}
+    attributes = handler_input.attributes_manager.session_attributes
+    return attributes if isinstance(attributes, dict) else {}
+
+
+def _keep(handler_input: HandlerInput, attributes: dict[str, Any]) -> None:
+    if handler_input.request_envelope.session is not None:
+        handler_input.attributes_manager.session_attributes = attributes
+
+
 # ---- interceptors ------------------------------------------------------------------------------------
 
 
@@ -170,7 +185,7 @@ class LoadDialogue(AbstractRequestInterceptor):
     def process(self, handler_input: HandlerInput) -> None:
         attributes = handler_input.attributes_manager
         attributes.request_attributes["dialogue"] = Dialogue(locale=get_locale(handler_input) or "en-US")
-        state = (attributes.session_attributes or {}).get(STATE_KEY)
+        state = _session(handler_input).get(STATE_KEY)
         attributes.request_attributes["state"] = state if isinstance(state, dict) else None
 
 
@@ -180,10 +195,7 @@ class SaveDialogue(AbstractResponseInterceptor):
     def process(self, handler_input: HandlerInput, response: Response) -> None:
         attributes = handler_input.attributes_manager
         turn = attributes.request_attributes.get("turn")
-        if turn is not None and not turn.finished:
-            attributes.session_attributes = {STATE_KEY: turn.state}
-        else:
-            attributes.session_attributes = {}
+        _keep(handler_input, {STATE_KEY: turn.state} if turn is not None and not turn.finished else {})
         _log_outcome(handler_input, turn)
 
 
@@ -258,7 +270,7 @@ class ErrorHandler(AbstractExceptionHandler):
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         logger.error("alexa request failed: %s", type(exception).__name__, exc_info=exception)
-        handler_input.attributes_manager.session_attributes = {}
+        _keep(handler_input, {})
         dialogue = _fallback_dialogue(handler_input)
         builder = handler_input.response_builder
         if _emergency_was_heard(handler_input):
@@ -286,7 +298,7 @@ def _emergency_was_heard(handler_input: HandlerInput) -> bool:
     if heard is not None and heard.intent == "Emergency":
         return True
     turn = attributes.request_attributes.get("turn")
-    states = [attributes.request_attributes.get("state"), (attributes.session_attributes or {}).get(STATE_KEY)]
+    states = [attributes.request_attributes.get("state"), _session(handler_input).get(STATE_KEY)]
     if turn is not None:
         states.append(turn.state)
     return any(isinstance(state, dict) and _safe_emergency_heard(state) for state in states)

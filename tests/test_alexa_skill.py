@@ -224,6 +224,14 @@ def test_an_emergency_heard_in_the_failing_request_still_gives_the_advice():
     assert "cannot say it is only a cramp" not in speech(reply)
 
 
+def test_a_request_outside_a_session_is_still_answered():
+    request = Session().launch()
+    del request["session"]
+    response = lambda_handler(request, None)
+    assert response["response"]["outputSpeech"]["ssml"].startswith("<speak>")
+    assert "sessionAttributes" not in response or not response["sessionAttributes"]
+
+
 def test_garbage_session_attributes_do_not_crash():
     session, _ = started()
     session.attributes = {"dialogue": "not a state"}
