@@ -44,6 +44,15 @@ RED_FLAG_WINDOW = 2
 """EMERGENCY must be reached within this many questions after the first red-flag question."""
 
 RED_FLAG_CASES = [case for case in CASES if any(truth(case.findings, name) == "yes" for name in RED_FLAGS)]
+VALUE_CASES = [BY_ID[case_id] for case_id in (
+    "cramp_exactly_10_minutes", "cramp_11_minutes", "cramp_15_minutes_eased_in_the_end",
+    "cramp_both_legs_over_10_minutes", "cramp_pregnancy_both_legs", "cramp_pregnancy_one_leg_eased",
+    "dvt_subtle_ache_cannot_walk_off", "dvt_after_knee_surgery_short_ache", "dvt_smoker_obese_short_ache",
+    "sciatica_one_side", "sciatica_both_sides", "pe_new_cough_long_one_sided_pain", "muscle_strain_typical",
+    "cough_cold_brief_cramp_both_legs", "unknown_duration_woke_with_pain",
+)]
+"""Cases where the side or the duration decides the level: also played answering with the values."""
+VALUE_TEST = "test_vignette_value_answers"
 
 
 def _case_id(case: Case) -> str:
@@ -79,40 +88,47 @@ def _rank(level: str) -> int:
     return LEVELS.index(level) if level in LEVELS else -1
 
 
-def _selected_cases(session: pytest.Session) -> list[Case]:
-    wanted = []
+Key = tuple[str, bool]
+"""(case id, whether side and duration questions are answered with the value)."""
+
+
+def _selected_plays(session: pytest.Session) -> list[tuple[Case, bool]]:
+    wanted: list[tuple[Case, bool]] = []
     for item in session.items:
         if "plays" not in getattr(item, "fixturenames", ()):
             continue
         params = getattr(getattr(item, "callspec", None), "params", {})
-        if isinstance(params.get("case"), Case) and params["case"] not in wanted:
-            wanted.append(params["case"])
+        pair = (params.get("case"), getattr(item, "originalname", "") == VALUE_TEST)
+        if isinstance(pair[0], Case) and pair not in wanted:
+            wanted.append(pair)
     return wanted
 
 
-def _play_safely(case: Case) -> Play | PlayerError:
+def _play_safely(pair: tuple[Case, bool]) -> Play | PlayerError:
     try:
-        return play(case)
+        return play(pair[0], values=pair[1])
     except PlayerError as error:
         return error
 
 
 @pytest.fixture(scope="module")
-def plays(request: pytest.FixtureRequest) -> dict[str, Play | PlayerError]:
-    """Play every selected case once (a few at a time: each is a separate process) and collect the outcome."""
+def plays(request: pytest.FixtureRequest) -> dict[Key, Play | PlayerError]:
+    """Play every selected case once per answering style (a few at a time: each is a separate process)."""
     summary = _Summary()
     request.config.pluginmanager.register(summary, f"vignette-summary-{id(summary)}")
-    cases = _selected_cases(request.session)
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        outcomes = dict(zip((case.id for case in cases), pool.map(_play_safely, cases), strict=True))
-    for case in cases:
-        if isinstance(outcomes[case.id], Play):
-            summary.record(case, outcomes[case.id])
+    pairs = _selected_plays(request.session)
+    with ThreadPoolExecutor(max_workers=2 * (os.cpu_count() or 1)) as pool:
+        outcomes = dict(zip(((case.id, values) for case, values in pairs), pool.map(_play_safely, pairs),
+                            strict=True))
+    for case, values in pairs:
+        outcome = outcomes[(case.id, values)]
+        if isinstance(outcome, Play) and not values:
+            summary.record(case, outcome)
     return outcomes
 
 
-def _outcome(plays: dict[str, Play | PlayerError], case: Case) -> Play:
-    outcome = plays[case.id]
+def _outcome(plays: dict[Key, Play | PlayerError], case: Case, values: bool = False) -> Play:
+    outcome = plays[(case.id, values)]
     if isinstance(outcome, PlayerError):
         pytest.fail(f"could not play the case through the CLI: {outcome}")
     return outcome
@@ -128,7 +144,7 @@ def _story(case: Case, outcome: Play) -> str:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=_case_id)
-def test_vignette_level(case: Case, plays: dict[str, Play | PlayerError]) -> None:
+def test_vignette_level(case: Case, plays: dict[Key, Play | PlayerError]) -> None:
     outcome = _outcome(plays, case)
     got = outcome.result.get("level")
     assert got in LEVELS, f"{case.id}: not a level: {got!r}"
@@ -140,11 +156,14 @@ def test_vignette_level(case: Case, plays: dict[str, Play | PlayerError]) -> Non
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=_case_id)
-def test_vignette_result_explains_itself(case: Case, plays: dict[str, Play | PlayerError]) -> None:
+def test_vignette_result_explains_itself(case: Case, plays: dict[Key, Play | PlayerError]) -> None:
     result = _outcome(plays, case).result
     reasons = result.get("reasons")
     assert isinstance(reasons, list) and reasons and all(isinstance(r, str) and r.strip() for r in reasons), \
         f"{case.id}: the result gives no reasons: {reasons!r}"
+    assert result.get("questions_asked") == _outcome(plays, case).questions_asked, \
+        f"{case.id}: the result counts {result.get('questions_asked')} questions, the player answered " \
+        f"{_outcome(plays, case).questions_asked}"
     for field in ("advice", "disclaimer"):
         assert isinstance(result.get(field), str) and result[field].strip(), f"{case.id}: no {field} in the result"
     if result.get("level") == "EMERGENCY":
@@ -155,12 +174,27 @@ def test_vignette_result_explains_itself(case: Case, plays: dict[str, Play | Pla
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=_case_id)
-def test_vignette_findings_are_not_contradicted(case: Case, plays: dict[str, Play | PlayerError]) -> None:
+def test_vignette_findings_are_not_contradicted(case: Case, plays: dict[Key, Play | PlayerError]) -> None:
     """The product must never record "no" for a finding the person said yes to."""
     recorded = _outcome(plays, case).result.get("findings") or {}
     wrong = sorted(name for name, value in recorded.items()
                    if value == "no" and truth(case.findings, name) == "yes")
     assert not wrong, f"{case.id}: recorded as absent but present in the case: {wrong}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", VALUE_CASES, ids=_case_id)
+def test_vignette_value_answers(case: Case, plays: dict[Key, Play | PlayerError]) -> None:
+    """Answering "the left leg" or "fifteen minutes" instead of yes / no gives the same level."""
+    outcome = _outcome(plays, case, values=True)
+    spoken = [e for e in outcome.exchanges if e.kind in ("side", "duration")]
+    assert spoken, f"{case.id}: no side or duration question was asked{_story(case, outcome)}"
+    got = outcome.result.get("level")
+    if _rank(got) < _rank(case.expected):
+        pytest.fail(f"UNDER-TRIAGE (dangerous) with value answers: {case.id} expected {case.expected}, got {got}"
+                    f"{_story(case, outcome)}")
+    assert got == case.expected, f"{case.id} with value answers: expected {case.expected}, got {got}" \
+                                 f"{_story(case, outcome)}"
 
 
 def _emergency_window(outcome: Play) -> tuple[int | None, int | None]:
@@ -180,7 +214,7 @@ def _emergency_window(outcome: Play) -> tuple[int | None, int | None]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", RED_FLAG_CASES, ids=_case_id)
-def test_red_flag_reaches_emergency_quickly(case: Case, plays: dict[str, Play | PlayerError]) -> None:
+def test_red_flag_reaches_emergency_quickly(case: Case, plays: dict[Key, Play | PlayerError]) -> None:
     outcome = _outcome(plays, case)
     first, reached = _emergency_window(outcome)
     assert first is not None, f"{case.id}: no red-flag question was asked{_story(case, outcome)}"

@@ -11,6 +11,9 @@ case's findings by the question's own `findings` list:
 Findings a case does not list are absent ("no"). The derived names are worked out from the values:
 `one_sided` is true when side is left or right, `lasting_over_10_minutes` when duration_minutes > 10; with
 no value they are false, and with an "unknown" value they are unknown.
+
+With `values=True` the player answers as people often do instead: a side question with the side ("the left
+leg", "both legs") and a duration question with the time in words ("fifteen minutes", "two days").
 """
 
 from __future__ import annotations
@@ -40,7 +43,9 @@ __all__ = [
     "chat_command",
     "load_cases",
     "play",
+    "spoken_duration",
     "truth",
+    "value_answer",
 ]
 
 logger = logging.getLogger(__name__)
@@ -152,6 +157,33 @@ def answer_for(findings: Mapping[str, Any], asked: tuple[str, ...] | list[str]) 
     return ANSWERS[NO]
 
 
+_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine",
+          10: "ten", 11: "eleven", 12: "twelve", 15: "fifteen", 18: "eighteen", 20: "twenty", 25: "twenty five",
+          30: "thirty", 35: "thirty five", 40: "forty", 45: "forty five", 50: "fifty", 60: "sixty", 90: "ninety"}
+_UNITS = ((10080, "week"), (1440, "day"), (60, "hour"), (1, "minute"))
+_SIDE_WORDS = {"left": "the left leg", "right": "the right leg", "both": "both legs"}
+
+
+def spoken_duration(minutes: float) -> str:
+    """A duration as a person says it: "fifteen minutes", "two days" (digits when there is no word)."""
+    for size, unit in _UNITS:
+        if minutes >= size and minutes % size == 0:
+            count = int(minutes // size)
+            return f"{_WORDS.get(count, str(count))} {unit}{'' if count == 1 else 's'}"
+    return f"{minutes:g} minutes"
+
+
+def value_answer(findings: Mapping[str, Any], kind: str) -> str | None:
+    """The side or the duration itself, for a side or duration question; None when there is no value to give."""
+    name = {"side": "side", "duration": "duration_minutes"}.get(kind)
+    value = findings.get(name) if name else None
+    if value is None:
+        return None
+    if value == UNKNOWN:
+        return ANSWERS[UNKNOWN]
+    return _SIDE_WORDS[value] if name == "side" else spoken_duration(float(value))
+
+
 def chat_command() -> list[str]:
     """The installed `legcheck` script beside this Python, else the module run by this Python."""
     script = Path(sys.executable).with_name("legcheck")
@@ -192,9 +224,10 @@ class _Lines:
 class _Session:
     """One running `legcheck chat --json` and the conversation so far."""
 
-    def __init__(self, case: Case, command: list[str], timeout: float) -> None:
+    def __init__(self, case: Case, command: list[str], timeout: float, values: bool) -> None:
         self.case = case
         self.timeout = timeout
+        self.values = values
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env)
@@ -233,7 +266,8 @@ class _Session:
         asked = tuple(ask.get("findings") or ())
         if not asked:
             raise self.fail(f"question {ask.get('question')!r} names no findings")
-        text = answer_for(self.case.findings, asked)
+        spoken = value_answer(self.case.findings, str(ask.get("kind"))) if self.values else None
+        text = spoken or answer_for(self.case.findings, asked)
         self.exchanges.append(Exchange(str(ask.get("question")), str(ask.get("kind")), asked, text))
         try:
             self.process.stdin.write(text + "\n")
@@ -274,9 +308,12 @@ def _converse(session: _Session) -> dict[str, Any]:
             return event
 
 
-def play(case: Case, timeout: float = 30.0, command: list[str] | None = None) -> Play:
-    """Play one case through the CLI; PlayerError if it hangs (no event within `timeout` s), crashes or errs."""
-    session = _Session(case, command or chat_command(), timeout)
+def play(case: Case, timeout: float = 30.0, command: list[str] | None = None, values: bool = False) -> Play:
+    """Play one case through the CLI; PlayerError if it hangs (no event within `timeout` s), crashes or errs.
+
+    `values`: answer side and duration questions with the value rather than yes / no (see the module doc).
+    """
+    session = _Session(case, command or chat_command(), timeout, values)
     try:
         result = _converse(session)
     finally:
