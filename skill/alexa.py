@@ -151,12 +151,11 @@ def render(handler_input: HandlerInput, turn: Any) -> Response:
     handler_input.attributes_manager.request_attributes["turn"] = turn
     builder = handler_input.response_builder.speak(_speech(turn.events))
     question = turn.open_question
-    if question is not None and not turn.finished:
+    if question is not None:
         builder.ask(_inner(ssml(question.reprompt, turn.state.get("number", ""))))
         return builder.response
-    results = [event for event in turn.events if isinstance(event, Result)]
-    if results:
-        builder.set_card(_card(results[-1]))
+    if turn.result is not None:
+        builder.set_card(_card(turn.result))
     builder.set_should_end_session(True)
     return builder.response
 
@@ -205,8 +204,7 @@ def _log_outcome(handler_input: HandlerInput, turn: Any) -> None:
     if turn is None:
         outcome = "no-turn"
     elif turn.finished:
-        results = [event.level for event in turn.events if isinstance(event, Result)]
-        outcome = f"finished:{results[-1] if results else '-'}"
+        outcome = f"finished:{turn.result.level if turn.result else '-'}"
     else:
         outcome = f"asking:{turn.open_question.question}"
     logger.info("alexa request=%s intent=%s outcome=%s", get_request_type(handler_input), intent, outcome)
