@@ -174,11 +174,14 @@ class _Expander:
     rules: dict[str, Sentence]
     values: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     """Alexa type -> value id -> spoken forms (first one is the value, the rest synonyms)."""
+    lists: dict[tuple[str, str], None] = field(default_factory=dict)
+    """(slot name, list name) of every list reference met, in order."""
 
     def texts(self, expression: Expression) -> list[str]:
         if isinstance(expression, TextChunk):
             return [expression.original_text]
         if isinstance(expression, ListReference):
+            self.lists.setdefault((expression.slot_name, expression.list_name))
             return [f"{{{expression.slot_name}}}"]
         if isinstance(expression, RuleReference):
             return self._rule(expression.rule_name)
@@ -305,35 +308,12 @@ def _drop_shared(samples: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 def _slot_types(intents: Intents, expander: _Expander) -> list[dict[str, Any]]:
-    for slot, slot_list in _list_slots(intents):
-        expander.add_list(slot, slot_list)
+    """Our custom slot types: every text list the spoken samples use under a custom-type slot."""
+    for slot, list_name in list(expander.lists):
+        slot_list = intents.slot_lists.get(list_name)
+        if slot in SLOTS and SLOTS[slot].kind != "number" and isinstance(slot_list, TextSlotList):
+            expander.add_list(slot, slot_list)
     return [{"name": name, "values": _type_values(values)} for name, values in sorted(expander.values.items())]
-
-
-def _list_slots(intents: Intents) -> list[tuple[str, TextSlotList]]:
-    """(Alexa slot, text list) for every list the spoken templates use under a custom-type slot."""
-    found: dict[tuple[str, str], TextSlotList] = {}
-    for intent in intents.intents.values():
-        for data in filter(_is_spoken, intent.data):
-            rules = {**intents.expansion_rules, **data.expansion_rules}
-            for sentence in data.sentences:
-                for ref in _refs(sentence.expression, rules, set()):
-                    slot_list = intents.slot_lists.get(ref.list_name)
-                    slot = SLOTS.get(ref.slot_name)
-                    if slot and slot.kind != "number" and isinstance(slot_list, TextSlotList):
-                        found[(ref.slot_name, ref.list_name)] = slot_list
-    return [(slot, slot_list) for (slot, _), slot_list in found.items()]
-
-
-def _refs(expression: Expression, rules: dict[str, Sentence], visited: set[str]) -> list[ListReference]:
-    if isinstance(expression, ListReference):
-        return [expression]
-    if isinstance(expression, RuleReference):
-        if expression.rule_name in visited or expression.rule_name not in rules:
-            return []
-        return _refs(rules[expression.rule_name].expression, rules, visited | {expression.rule_name})
-    items = getattr(expression, "items", None) or []
-    return [ref for item in items for ref in _refs(item, rules, visited)]
 
 
 def _type_values(values: dict[str, list[str]]) -> list[dict[str, Any]]:
