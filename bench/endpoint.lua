@@ -4,8 +4,8 @@
 --
 -- Pacing: wrk calls delay() before each further request of a connection. Each thread keeps a schedule of
 -- send times spaced 1000 * threads / rate ms apart (wall clock through LuaJIT's ffi) and every call takes
--- the next slot, so with idle connections to spare the run sends at the target rate, and latency is measured
--- from the real send time.
+-- the next slot, so with idle connections to spare the run sends at the target rate (a connection that was
+-- held up sends at once, to catch up), and latency is measured from the real send time.
 local ffi = require("ffi")
 ffi.cdef [[
 struct bench_timeval { long tv_sec; long tv_usec; };
@@ -24,10 +24,10 @@ end
 
 local function paced_delay()
   local now = now_ms()
-  if next_due < now then
-    next_due = now
+  if next_due < now - 1000 then
+    next_due = now - 1000 -- behind schedule: catch up, but forgive more than a second of debt
   end
-  local wait = next_due - now
+  local wait = math.max(0, next_due - now)
   next_due = next_due + interval_ms
   return wait
 end
