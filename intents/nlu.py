@@ -29,10 +29,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import yaml
 from hassil import Intents, RecognizeResult, recognize_all
 from hassil.sample import sample_sentence
+from hassil.util import normalize_text, remove_skip_words
 
 from .errors import IntentsError, UnknownKindError
+from .indexed import indexed
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -78,12 +81,9 @@ _FILLERS = (
     "um", "umm", "uh", "uhh", "er", "erm", "ehm", "hmm", "hm", "ah", "oh", "well", "like", "so", "okay",
     "ok", "i think", "i guess", "please", "you know", "let me think", "let me see", "right so",
 )
-_FILLER_EDGE = re.compile(
-    r"^(?:(?:{0})\b[\s,.!?]*)+|(?:[\s,.!?]+(?:{0}))+[\s,.!?]*$".format(
-        "|".join(re.escape(f) for f in sorted(_FILLERS, key=len, reverse=True))
-    ),
-    re.IGNORECASE,
-)
+_FILLER_WORDS = "|".join(re.escape(f) for f in sorted(_FILLERS, key=len, reverse=True))
+_FILLER_START = re.compile(rf"^(?:(?:{_FILLER_WORDS})\b[\s,.!?]*)+", re.IGNORECASE)
+_FILLER_END = re.compile(rf"(?:[\s,.!?]+(?:{_FILLER_WORDS}))+[\s,.!?]*$", re.IGNORECASE)
 _REPAIRS = (
     (r"\b(do|does|did|is|was|were|are|have|has|could|would|should|wo|ca)nt\b", r"\1n't"),
     (r"\bcannot\b", "can't"),
@@ -133,25 +133,44 @@ class Heard:
 
 
 @functools.cache
-def load_intents() -> Intents:
-    """The parsed intents of sentences/en.yaml (cached; do not modify the result)."""
+def _source() -> dict:
+    """sentences/en.yaml as a dict."""
     try:
         with SENTENCES.open(encoding="utf-8") as yaml_file:
-            return Intents.from_yaml(yaml_file)
-    except (OSError, ValueError, KeyError) as err:
-        raise IntentsError(f"cannot load intent templates from {SENTENCES}: {err}") from err
+            return yaml.safe_load(yaml_file)
+    except (OSError, yaml.YAMLError) as err:
+        raise IntentsError(f"cannot read intent templates from {SENTENCES}: {err}") from err
+
+
+def _parse(data: dict) -> Intents:
+    try:
+        return Intents.from_dict(data)
+    except (ValueError, KeyError, TypeError) as err:
+        raise IntentsError(f"bad intent templates in {SENTENCES}: {err}") from err
+
+
+@functools.cache
+def load_intents() -> Intents:
+    """The parsed intents of sentences/en.yaml, as written (cached; do not modify the result)."""
+    return _parse(_source())
+
+
+@functools.cache
+def _lenient_intents() -> Intents:
+    """The matcher's copy of the intents (flat alternations indexed, see indexed.py), with skip words."""
+    return _parse(indexed(_source()))
 
 
 @functools.cache
 def _strict_intents() -> Intents:
-    """The same intents without skip words (hassil always adds the file's skip words)."""
-    return replace(load_intents(), skip_words=[])
+    """The matcher's copy without skip words (hassil always adds the file's skip words)."""
+    return replace(_lenient_intents(), skip_words=[])
 
 
 @functools.cache
 def _spot_intents() -> Intents:
     """Only the Emergency clauses marked `spot: true`, without skip words."""
-    intents = load_intents()
+    intents = _lenient_intents()
     emergency = intents.intents["Emergency"]
     spot_data = [data for data in emergency.data if (data.metadata or {}).get("spot")]
     spot_intent = replace(emergency, data=spot_data)
@@ -194,26 +213,44 @@ def _match_passes(text: str, kind: str | None) -> tuple[str | None, dict, float]
 
 
 def _attempts(text: str):
-    """(text, intents, confidence) for each pass, strict first."""
-    strict, lenient = _strict_intents(), load_intents()
-    edges = strip_fillers(text)
+    """(text, intents, confidence) for each pass, strict first; passes that would change nothing are left out."""
+    strict, lenient = _strict_intents(), _lenient_intents()
     yield text, strict, CONFIDENCE["exact"]
-    if edges != text:
-        yield edges, strict, CONFIDENCE["edges"]
-    yield edges, lenient, CONFIDENCE["skip_words"]
+    edges = text
+    for trimmed in dict.fromkeys((strip_fillers(text, end=False), strip_fillers(text))):
+        if trimmed != text:
+            edges = trimmed
+            yield trimmed, strict, CONFIDENCE["edges"]
+    if _has_skip_words(edges):
+        yield edges, lenient, CONFIDENCE["skip_words"]
     repaired = repair(text)
     if repaired != text.lower():
         yield repaired, strict, CONFIDENCE["repaired"]
-        yield strip_fillers(repaired), lenient, CONFIDENCE["repaired"]
+        yield strip_fillers(repaired, end=False), strict, CONFIDENCE["repaired"]
+        if _has_skip_words(repaired):
+            yield strip_fillers(repaired), lenient, CONFIDENCE["repaired"]
 
 
-def strip_fillers(text: str) -> str:
-    """Remove filler words from the start and end of text ("um yeah I think so" keeps "yeah I think so")."""
+def _has_skip_words(text: str) -> bool:
+    """True when hassil's skip words would remove something from text."""
+    lowered = normalize_text(text).lower()
+    return remove_skip_words(lowered, load_intents().skip_words, False) != " ".join(lowered.split())
+
+
+def strip_fillers(text: str, end: bool = True) -> str:
+    """Remove filler words from the start (and, unless end is False, the end) of text.
+
+    "um yeah I think so" keeps "yeah I think so"; "um I don't think so" keeps "I don't think" with end=True,
+    which is why the matcher also tries end=False first.
+    """
     previous = None
     stripped = text.strip()
     while stripped != previous:
         previous = stripped
-        stripped = _FILLER_EDGE.sub("", stripped).strip(" ,.!?")
+        stripped = _FILLER_START.sub("", stripped)
+        if end:
+            stripped = _FILLER_END.sub("", stripped)
+        stripped = stripped.strip(" ,.!?")
     return stripped
 
 
@@ -264,16 +301,38 @@ def _minutes(values: dict[str, Any]) -> float | None:
 
 
 def _spot_emergency(text: str) -> dict | None:
-    """Slots of an affirmative emergency clause found anywhere in text (not right after a negation)."""
+    """Slots of an affirmative emergency clause found anywhere in text (not right after a negation).
+
+    Only word runs that start with a word some clause starts with, and end with a word some clause ends
+    with, are tried (the edge words come from the clause templates themselves, see _spot_edges).
+    """
     words = repair(strip_fillers(text)).replace(",", " ").replace(".", " ").split()
+    firsts, lasts = _spot_edges()
     intents = _spot_intents()
-    for start in range(len(words)):
-        if start > 0 and words[start - 1] in _NEGATORS:
+    for start, first in enumerate(words):
+        if first not in firsts or (start > 0 and words[start - 1] in _NEGATORS):
             continue
         for end in range(min(len(words), start + SPOT_WINDOW), start, -1):
+            if words[end - 1] not in lasts:
+                continue
             for result in recognize_all(" ".join(words[start:end]), intents):
                 return _slots(result)
     return None
+
+
+@functools.cache
+def _spot_edges() -> tuple[frozenset[str], frozenset[str]]:
+    """The first words and the last words of every emergency clause marked `spot: true`."""
+    intents = _spot_intents()
+    firsts: set[str] = set()
+    lasts: set[str] = set()
+    for data in intents.intents["Emergency"].data:
+        for sentence in data.sentences:
+            for text in sample_sentence(sentence, intents.slot_lists, intents.expansion_rules):
+                words = text.lower().split()
+                firsts.add(words[0])
+                lasts.add(words[-1])
+    return frozenset(firsts), frozenset(lasts)
 
 
 def _apply_kind(intent: str, slots: dict, confidence: float, kind: str | None) -> tuple[str, dict, float]:
