@@ -20,16 +20,19 @@ Location    {"location": "calf" | "thigh" | "behind_knee" | "foot" | "whole_leg"
 Duration    {"minutes": float}. "a few seconds" 0.05; "a moment" 0.05; "half an hour" 30; "a few" = 3,
             "several" = 5, "a couple" = 2; "since this morning" 240; "since last night" 480 (an
             estimate: about 8 hours); "since yesterday" 1440; "two days" 2880; "a week" 10080; "a month"
-            43200. Estimates lean long: a longer pain is the more worrying one.
+            43200; "a day or two" 2880, "a week or two" 20160. Estimates take the longer end: a longer
+            pain is the more worrying one. A bare unit: "minutes" 5, "hours" 120, "days" 2880, "weeks" 20160.
 Number      {"number": int}. Ages ("I'm 67", "sixty seven years old") and pain scores ("seven out of
             ten"). A bare number under a duration question stays Number with its confidence halved (the
             unit is unknown: ask again rather than guess minutes).
 Emergency   {"symptom": "breathless" | "chest_pain" | "coughing_blood" | "fainting_or_racing_heart" |
             "cold_pale_or_numb" | "weakness_or_cannot_move"}. Recognised under every kind, and also
             spotted inside longer sentences ("no chest pain but I can't breathe").
-Why         {} ("why do you ask?")          Help       {} ("what can I say?")
-Repeat      {} ("say that again")           StartOver  {} ("start over")
-Stop        {} ("stop", "cancel")
+Why         {} ("why do you ask?", "what's that for?")
+Help        {} ("help", "what can I say?", "I don't understand")
+Repeat      {} ("say that again", "pardon", "sorry?")
+StartOver   {} ("start over", "start again")
+Stop        {} ("stop", "cancel", "never mind", "goodbye")
 Back        {} ("go back") or a correction of the last answer: {"side"}, {"location"}, {"minutes"},
             {"number"} or {"answer": "yes" | "no"} ("no wait, it's the left one", "sorry I meant yes").
 None        not understood: slots {}, confidence 0.0. Never to be taken as "no".

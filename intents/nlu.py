@@ -297,7 +297,7 @@ def _minutes(values: dict[str, Any]) -> float | None:
     if "unit" not in values:
         return None
     count = float(values.get("count", 1)) + float(values.get("half", 0))
-    return round(count * float(values["unit"]), 4)
+    return round(count * float(values["unit"]), 6)
 
 
 def _spot_emergency(text: str) -> dict | None:
