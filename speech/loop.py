@@ -94,12 +94,15 @@ def prompts_to_prerender(dialogue) -> list[str]:
     from skill.replies import EXPECT, REPLIES
 
     number = dialogue.number
-    texts = [dialogue.emergency_text()]
+    texts = [dialogue.emergency_text(), REPLIES["emergency_now"].format(number=number)]
     for question in QUESTIONS:
         texts += [question.text, question.reprompt]
     texts += [REPLIES["not_understood"].format(expect=expect) for expect in EXPECT.values()]
-    for key in ("give_up", "noted_value", "back", "start_over", "goodbye", "finished", "stop_incomplete"):
-        texts.append(REPLIES[key].format(number=number))
+    for template in REPLIES.values():
+        try:
+            texts.append(template.format(number=number))
+        except KeyError:  # needs a value only known during the conversation
+            continue
     return list(dict.fromkeys(texts))
 
 

@@ -44,10 +44,12 @@ TTS_COMMAND_ENV = "LEGCHECK_TTS_COMMAND"
 """Replace the worker command (space-separated), e.g. to run another Python; tests use it to make speech
 fail for real."""
 
-# The worker. pyttsx3 bug worked around here (measured: about 1 first utterance in 5 on a fresh engine):
-# runAndWait() can return before the espeak callback has written the file, which then appears 0.05-0.2 s
-# later. So the worker waits until the file is a complete WAV with audio in it, and otherwise reports an
-# error (the parent then retries once with a fresh worker).
+# The worker. Two pyttsx3 faults are worked around here (both measured on this machine):
+# - runAndWait() can return before the espeak callback has written the file (about 1 first utterance in 5
+#   on a fresh engine); the file then appears 0.05-0.2 s later. So the worker waits for a complete WAV.
+# - save_to_file() sometimes writes a WAV with no audio in it (about 1 utterance in 100 on a long-lived
+#   engine). The worker then renders the text again at once (up to twice), which has always worked.
+# Anything else is reported as an error, and the parent retries once with a fresh worker.
 _WORKER = r"""
 import json, os, sys, time, wave
 reply = os.fdopen(os.dup(1), "w")
@@ -55,32 +57,41 @@ os.dup2(2, 1)
 sys.stdout = sys.stderr
 import pyttsx3
 
-def complete(path, limit):
+def written(path, limit):
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         try:
             with wave.open(path) as wav:
                 frames = wav.getnframes()
             if frames > 0 and os.path.getsize(path) >= 44 + 2 * frames:
-                return True
+                return "ok"
+            if frames == 0:
+                return "empty"
         except (OSError, EOFError, wave.Error):
             pass
         time.sleep(0.005)
-    return False
+    return "missing"
+
+def render(request):
+    engine = pyttsx3.init()
+    engine.setProperty("rate", request["rate"])
+    if request.get("voice"):
+        engine.setProperty("voice", request["voice"])
+    engine.save_to_file(request["text"], request["path"])
+    engine.runAndWait()
+    return written(request["path"], request["wait"])
 
 for line in sys.stdin:
     request = json.loads(line)
     try:
-        engine = pyttsx3.init()
-        engine.setProperty("rate", request["rate"])
-        if request.get("voice"):
-            engine.setProperty("voice", request["voice"])
-        engine.save_to_file(request["text"], request["path"])
-        engine.runAndWait()
-        if complete(request["path"], request["wait"]):
+        for attempt in range(3):
+            outcome = render(request)
+            if outcome != "empty":
+                break
+        if outcome == "ok":
             answer = {"ok": True}
         else:
-            answer = {"ok": False, "error": "pyttsx3 wrote no audio (missing or empty file)"}
+            answer = {"ok": False, "error": f"pyttsx3 wrote no audio ({outcome} file)"}
     except Exception as err:
         answer = {"ok": False, "error": f"{type(err).__name__}: {err}"}
     reply.write(json.dumps(answer) + "\n")
