@@ -170,9 +170,32 @@ def _any_met(rule: Rule, findings: Findings) -> bool:
     return not rule.any or certain(Rule(rule.id, rule.level, "", "", (), any=rule.any), findings)
 
 
+def _unsure(state: dict[str, Any]) -> set[str]:
+    """Findings the person was asked about on their own and could not answer: they stay unknown."""
+    return {by_id(qid).findings[0] for qid, answer in state["answers"].items()
+            if answer == "unknown" and len(by_id(qid).findings) == 1}
+
+
+def _locked(rule: Rule, findings: Findings, unsure: set[str]) -> bool:
+    """True if no answer still to come can rule this rule out (what keeps it open is already unanswerable)."""
+    if not possible(rule, findings):
+        return False
+    fixed = all(name in unsure for name in rule.all + rule.none if findings.get(name) is Answer.UNKNOWN)
+    return fixed and (_any_met(rule, findings) or any(name in unsure for name in rule.any))
+
+
+def _outcome_fixed(state: dict[str, Any], findings: Findings) -> bool:
+    """The cautious level can no longer change: it is certain, or held up by answers the person cannot give."""
+    result = evaluate(findings)
+    if result.settled and result.level is Level.EMERGENCY:
+        return True
+    unsure = _unsure(state)
+    return any(rule.level == result.level and _locked(rule, findings, unsure) for rule in RULES)
+
+
 def next_question(state: dict[str, Any]) -> Question | None:
     findings = findings_of(state)
-    if evaluate(findings).floor is Level.EMERGENCY:
+    if _outcome_fixed(state, findings):
         return None
     wanted = _wanted(findings)
     for question in QUESTIONS:

@@ -106,8 +106,8 @@ QUESTIONS: tuple[Question, ...] = (
        "three days or more?", "Have you been stuck in bed for three days or more?", _WHY_RISK, "risk_recent"),
     _q("long_travel", "yes_no", ("long_travel",), "Have you been on a journey of more than four hours in the last "
        "month?", "Any journey of more than four hours?", _WHY_RISK, "risk_recent"),
-    _q("cast_or_leg_injury", "yes_no", ("cast_or_leg_injury",), "Has that leg been in a plaster cast, or badly "
-       "injured, in the last three months?", "Has the leg been in a cast or badly injured?",
+    _q("cast_or_leg_injury", "yes_no", ("cast_or_leg_injury",), "Before this pain started, had that leg been in a "
+       "plaster cast, or badly injured, in the last three months?", "Has the leg been in a cast or badly injured?",
        "a cast or a bad injury makes a clot more likely, and severe pain in a cast needs urgent care",
        "risk_recent"),
     _q("risk_history", "yes_no", _HISTORY,

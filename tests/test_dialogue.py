@@ -118,8 +118,7 @@ def test_i_dont_know_to_a_single_red_flag_is_not_taken_as_no():
     dialogue = Dialogue()
     turn = dialogue.respond(dialogue.start().state, DONT_KNOW)
     turn = dialogue.respond(turn.state, DONT_KNOW)  # not sure whether short of breath
-    while not turn.finished:
-        turn = dialogue.respond(turn.state, NO)
+    assert turn.finished, "nothing said later could lower the level: the advice must come at once"
     assert turn.result.level == "EMERGENCY"
     assert any("not sure" in reason for reason in turn.result.reasons)
 
@@ -281,3 +280,11 @@ def test_an_emergency_without_a_named_symptom_still_ends_in_emergency():
     turn = dialogue.respond(dialogue.start().state, Heard("it's an emergency", "Emergency", {}, 1.0))
     assert turn.result.level == "EMERGENCY" and "111" in turn.result.advice
     assert turn.result.findings.get("breathless") != "yes"  # nothing invented for the clinician summary
+
+
+def test_not_sure_about_lasting_pain_keeps_asking_what_could_still_explain_it():
+    """An unknown that something else could still outweigh is not final: the check goes on."""
+    case = {"side": "both", "duration_minutes": None, "after_injury": "no", "pain_from_back": "no"}
+    result, asked = play(case)
+    assert result.level == "URGENT"
+    assert "pain_from_back" in asked
