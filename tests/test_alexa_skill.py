@@ -12,6 +12,8 @@ import logging
 import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from skill.alexa import duration_minutes, heard_from_intent, lambda_handler
 from tests.alexa_requests import Session, resolved_slot, slot, unresolved_slot
@@ -255,3 +257,35 @@ def test_logs_name_intent_and_outcome_but_not_what_was_said(caplog):
     everything = "\n".join(record.getMessage() for record in caplog.records)
     for private in ("swollen shin", "crushing pain", session.session_id, session.user_id):
         assert private not in everything
+
+
+# ---- anything Alexa may send in an intent: always a spoken answer, never an exception ------------------------
+
+_NAMES = st.sampled_from(["AMAZON.YesIntent", "AMAZON.FallbackIntent", "SideIntent", "LocationIntent",
+                          "DurationIntent", "NumberIntent", "EmergencyIntent", "BackIntent", "WhyIntent"])
+_SLOT_NAMES = st.sampled_from(["side", "location", "symptom", "answer", "duration", "number", "fixed_duration",
+                               "since_when", "brief", "other"])
+_TEXT = st.text(max_size=30)
+
+
+@st.composite
+def _any_slot(draw) -> dict:
+    name = draw(_SLOT_NAMES)
+    value = draw(st.one_of(st.none(), _TEXT, st.sampled_from(["PT20M", "P2D", "?", "67", "-3", "PT-5M"])))
+    if draw(st.booleans()):
+        return resolved_slot(name, value or "x", draw(st.one_of(_TEXT, st.sampled_from(["left", "calf", "1800"]))),
+                             "ANY_TYPE")
+    return slot(name, value)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.one_of(_NAMES, _TEXT), slots=st.lists(_any_slot(), max_size=3), opened=st.booleans())
+def test_any_intent_gets_a_spoken_answer(name: str, slots: list, opened: bool):
+    session = Session(locale="en-GB")
+    if opened:
+        send(session, session.launch())
+    response = send(session, session.intent(name, slots))
+    body = response["response"]
+    assert body["outputSpeech"]["ssml"].startswith("<speak>")
+    assert body["shouldEndSession"] is ("reprompt" not in body)
+    assert len(json.dumps(response)) < MAX_RESPONSE_BYTES
