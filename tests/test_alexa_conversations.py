@@ -239,6 +239,15 @@ def test_stop_part_way_ends_safely(send: Send, stop: tuple):
     session_ended_is_answered(send, "en-IN", "EXCEEDED_MAX_REPROMPTS")
 
 
+def test_go_back_and_a_spoken_correction(send: Send):
+    """"Go back" reopens the last question; "sorry, I meant yes" on the next one corrects that answer."""
+    meant_yes = ("BackIntent", [resolved_slot("answer", "sorry i meant yes", "yes", "CORRECTED_ANSWER")])
+    script = {"red_flags_chest": [NO, NO], "red_flags_leg": [("BackIntent", []), meant_yes]}
+    done = converse(send, "en-GB", script)
+    assert done.asked == ["red_flags_chest", "red_flags_leg", "red_flags_chest", "red_flags_leg"]
+    check_end(done, "en-GB", "EMERGENCY")
+
+
 def test_start_over_begins_again(send: Send):
     script = {"swelling": [("AMAZON.StartOverIntent", [])], "red_flags_chest": [NO, emergency(
         "breathless", "i can't catch my breath")]}
