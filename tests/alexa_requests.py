@@ -94,7 +94,7 @@ class Session:
             "confirmationStatus": "NONE",
             "slots": {item["name"]: item for item in slots or []},
         }
-        return self._envelope({"type": "IntentRequest", "dialogState": "STARTED", "intent": intent})
+        return self._envelope({"type": "IntentRequest", "intent": intent})
 
     def session_ended(self, reason: str = "USER_INITIATED") -> dict[str, Any]:
         request: dict[str, Any] = {"type": "SessionEndedRequest", "reason": reason}
