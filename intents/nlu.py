@@ -101,9 +101,11 @@ _REPAIRS = (
     (r"\b1/2\b", "and a half"),
     (r"\s+", " "),
 )
+# Words that negate the clause right after them. Not "no": it negates nouns ("no chest pain", and those are
+# never spotted), while before a clause it is an answer ("no, my wife collapsed").
 _NEGATORS = frozenset(
     [
-        "not", "no", "never", "without", "don't", "didn't", "doesn't", "isn't", "aren't", "wasn't",
+        "not", "never", "without", "don't", "didn't", "doesn't", "isn't", "aren't", "wasn't",
         "haven't", "hasn't", "nor", "neither", "hardly",
     ]
 )

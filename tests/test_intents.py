@@ -240,6 +240,16 @@ def test_no_dont_know_phrase_is_a_no_phrase():
     assert not intent_phrases("Emergency") & (intent_phrases("No") | intent_phrases("Yes"))
 
 
+def test_no_yes_or_no_phrase_is_the_start_of_a_dont_know_or_an_emergency():
+    """A recognizer cut short returns the first words of a phrase ("I'm not" for "I'm not sure"). Apart
+    from the bare "no" (which starts "no idea"), no Yes or No phrase is the start of a DontKnow or
+    Emergency phrase, so a cut-off "I don't know" or "I have chest pain" cannot come out as a Yes or No."""
+    dangerous = intent_phrases("DontKnow") | intent_phrases("Emergency")
+    for name in ("Yes", "No"):
+        prefixes = {p for p in intent_phrases(name) for d in dangerous if d.startswith(p + " ")}
+        assert prefixes <= {"no"}, (name, sorted(prefixes))
+
+
 @pytest.mark.parametrize("text", ["no chest pain", "I can breathe fine", "my chest is fine", "I'm not short of breath"])
 def test_a_denied_symptom_is_not_an_emergency(text):
     for kind in ALL_KINDS:
