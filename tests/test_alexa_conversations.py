@@ -257,11 +257,11 @@ def test_start_over_begins_again(send: Send):
 
 
 @pytest.mark.parametrize("answer", [("DontKnowIntent", []), FALLBACK], ids=["dont-know", "not-understood"])
-def test_the_longest_conversations_stay_small_and_cautious(send: Send, answer: tuple):
-    """Every answer unknown or not understood: the most questions and the biggest state, still under 24 KB
-    (checked on every response), and unknown red flags are never reassuring."""
+def test_unknown_or_not_understood_answers_never_end_reassuring(send: Send, answer: tuple):
+    """Every answer "I don't know", or never understood: recorded as unknown, and the outcome is not reassuring.
+    (The longest conversations, up to twenty questions, are the vignettes below; every response of every
+    conversation here is checked against the 24 KB limit.)"""
     done = converse(send, "en-GB", {}, default=answer)
-    assert len(done.responses) > 20
     card = check_end(done, "en-GB", None)
     assert "unknown" in card["content"]
     assert "Outcome: SELF_CARE" not in card["content"] and "Outcome: ROUTINE" not in card["content"]
