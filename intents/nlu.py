@@ -184,16 +184,12 @@ def match(text: str, kind: str | None = None) -> Heard:
     if not isinstance(text, str):
         raise IntentsError(f"match() needs text as a str, got {type(text).__name__}")
     check_kind(kind)
-    words = text.split()
-    clipped = " ".join(words[:MAX_WORDS])
-    intent, slots, confidence = _match_passes(clipped, kind)
-    spotted = None if intent == "Emergency" else _spot_emergency(clipped)
-    if spotted is not None:
-        intent, slots, confidence = "Emergency", spotted, CONFIDENCE["spotted"]
-    if intent is None:
+    readings, confidence = _readings(" ".join(text.split()[:MAX_WORDS]))
+    if not readings:
         _LOGGER.debug("not understood (kind=%s)", kind)
         return Heard(text, None, {}, 0.0)
-    intent, slots, confidence = _apply_kind(intent, slots, confidence, kind)
+    intent, slot_items = _choose(readings, kind)
+    intent, slots, confidence = _apply_kind(intent, dict(slot_items), confidence, kind)
     _LOGGER.debug("matched %s (kind=%s, confidence=%.2f)", intent, kind, confidence)
     return Heard(text, intent, slots, confidence)
 
@@ -204,14 +200,32 @@ def check_kind(kind: str | None) -> None:
         raise UnknownKindError(f"unknown question kind {kind!r}; expected None or one of {KINDS}")
 
 
-def _match_passes(text: str, kind: str | None) -> tuple[str | None, dict, float]:
-    """Try the passes from strict to lenient; the first that matches wins."""
-    for candidate, intents, confidence in _attempts(text):
+Reading = tuple[str, tuple[tuple[str, Any], ...]]
+"""One way of reading a text: (intent name, slot items)."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _readings(text: str) -> tuple[tuple[Reading, ...], float]:
+    """Every reading of text from the first pass that matches, with that pass's confidence.
+
+    An emergency clause spotted inside the text replaces the readings when no whole-text reading is an
+    Emergency. Cached: the result does not depend on the question's kind (only the choice among readings
+    does), and the same short answers come again and again.
+    """
+    readings: tuple[Reading, ...] = ()
+    confidence = 0.0
+    for candidate, intents, pass_confidence in _attempts(text):
         results = list(recognize_all(candidate, intents)) if candidate.strip() else []
         if results:
-            best = _choose(results, kind)
-            return best.intent.name, _slots(best), confidence
-    return None, {}, 0.0
+            readings = tuple((result.intent.name, tuple(_slots(result).items())) for result in results)
+            confidence = pass_confidence
+            break
+    if any(name == "Emergency" for name, _slots_items in readings):
+        return readings, confidence
+    spotted = _spot_emergency(text)
+    if spotted is not None:
+        return (("Emergency", tuple(spotted.items())),), CONFIDENCE["spotted"]
+    return readings, confidence
 
 
 def _attempts(text: str):
@@ -264,16 +278,15 @@ def repair(text: str) -> str:
     return repaired.strip()
 
 
-def _choose(results: list[RecognizeResult], kind: str | None) -> RecognizeResult:
+def _choose(readings: tuple[Reading, ...], kind: str | None) -> Reading:
     """Emergency first, then the open question's own answers, then PRIORITY order; hassil order breaks ties."""
     own = KIND_INTENTS.get(kind, ())
 
-    def rank(indexed: tuple[int, RecognizeResult]) -> tuple[int, int, int]:
-        index, result = indexed
-        name = result.intent.name
+    def rank(indexed: tuple[int, Reading]) -> tuple[bool, bool, int, int]:
+        index, (name, _slot_items) = indexed
         return (name != "Emergency", name not in own, PRIORITY.index(name), index)
 
-    return min(enumerate(results), key=rank)[1]
+    return min(enumerate(readings), key=rank)[1]
 
 
 def _slots(result: RecognizeResult) -> dict[str, Any]:
