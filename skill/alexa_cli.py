@@ -6,9 +6,6 @@ import argparse
 import logging
 from pathlib import Path
 
-from intents import load_intents
-from intents.alexa import AlexaExportError, export_skill_package
-
 __all__ = ["register"]
 
 logger = logging.getLogger(__name__)
@@ -29,6 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from intents import load_intents  # loaded here, so other commands start fast
+    from intents.alexa import AlexaExportError, export_skill_package
+
     if args.directory.exists() and not args.directory.is_dir():
         print(f"legcheck alexa export: {args.directory} exists and is not a directory")
         return 2
