@@ -11,7 +11,10 @@ Intents and their slots (``Heard.slots``; only the keys listed can appear):
 Yes         {} or {"side": ...} when said together ("yes, the left one"); under a side question this
             comes back as Side instead. Hedged yeses ("probably", "a little", "kind of") are Yes.
 No          {} or {"side": ...} ("no, the right one"; Side under a side question). "not really",
-            "I don't think so", "probably not", "no chest pain", "I can breathe fine" are No.
+            "I don't think so", "probably not", "no chest pain", "I can breathe fine" are No. A bare "I
+            don't", "I'm not", "I haven't" is not understood on purpose: it is also what a recognizer
+            returns for a cut-off "I don't know" / "I'm not sure" / "I haven't checked". An answer mixing
+            a no with "not sure" ("no, I don't know") is DontKnow.
 DontKnow    {}. "I don't know", "not sure", "no idea", "maybe", "I can't remember". Never read as No.
 Side        {"side": "left" | "right" | "both"}, plus {"location": ...} when both were said.
 Location    {"location": "calf" | "thigh" | "behind_knee" | "foot" | "whole_leg"}, plus {"side": ...}
@@ -20,14 +23,19 @@ Location    {"location": "calf" | "thigh" | "behind_knee" | "foot" | "whole_leg"
 Duration    {"minutes": float}. "a few seconds" 0.05; "a moment" 0.05; "half an hour" 30; "a few" = 3,
             "several" = 5, "a couple" = 2; "since this morning" 240; "since last night" 480 (an
             estimate: about 8 hours); "since yesterday" 1440; "two days" 2880; "a week" 10080; "a month"
-            43200; "a day or two" 2880, "a week or two" 20160. Estimates take the longer end: a longer
-            pain is the more worrying one. A bare unit: "minutes" 5, "hours" 120, "days" 2880, "weeks" 20160.
-Number      {"number": int}. Ages ("I'm 67", "sixty seven years old") and pain scores ("seven out of
-            ten"). A bare number under a duration question stays Number with its confidence halved (the
-            unit is unknown: ask again rather than guess minutes).
+            43200; "a day or two" 2880, "a week or two" 20160, "two or three days" 4320. Estimates and
+            ranges take the longer end: a longer pain is the more worrying one. A bare unit: "minutes" 5,
+            "hours" 120, "days" 2880, "weeks" 20160.
+Number      {"number": int}. Ages ("I'm 67", "sixty seven years old"; "in my sixties" is 65, the middle of
+            the decade) and pain scores ("seven out of ten"; "six or seven" is 7). A bare number under a
+            duration question stays Number with its confidence halved (the unit is unknown: ask again
+            rather than guess minutes).
 Emergency   {"symptom": "breathless" | "chest_pain" | "coughing_blood" | "fainting_or_racing_heart" |
             "cold_pale_or_numb" | "weakness_or_cannot_move"}. Recognised under every kind, and also
-            spotted inside longer sentences ("no chest pain but I can't breathe").
+            spotted inside longer sentences ("no chest pain but I can't breathe"). Caregivers' phrasings
+            ("he can't breathe", "my wife collapsed") count. Dizziness, light-headedness and an irregular
+            heartbeat count as fainting_or_racing_heart (CDC lists them with the signs of a clot in the
+            lungs). A denied symptom ("no chest pain", "I'm not coughing up blood") is a No, never this.
 Why         {} ("why do you ask?", "what's that for?")
 Help        {} ("help", "what can I say?", "I don't understand")
 Repeat      {} ("say that again", "pardon", "sorry?")

@@ -99,6 +99,7 @@ _REPAIRS = (
     (r"(\d)([a-z])", r"\1 \2"),
     (r"(\w)-(\w)", r"\1 \2"),
     (r"\b1/2\b", "and a half"),
+    (r"\bparalysed\b", "paralyzed"),
     (r"\s+", " "),
 )
 # Words that negate the clause right after them. Not "no": it negates nouns ("no chest pain", and those are

@@ -183,6 +183,17 @@ def test_phrases_spell_numbers_out():
         assert {"yes", "no", "i don't know", "i can't breathe", "chest pain", "go back", "stop"} <= found
 
 
+def test_every_phrase_word_is_in_the_speech_dictionary():
+    """The grammars are built from phrases(): a word PocketSphinx's dictionary lacks cannot be recognised."""
+    from pocketsphinx import get_model_path
+
+    dictionary = Path(get_model_path()) / "en-us" / "cmudict-en-us.dict"
+    with dictionary.open(encoding="utf-8") as lines:
+        vocabulary = {line.split(maxsplit=1)[0] for line in lines if line.strip()}
+    used = {word for kind in KINDS for phrase in phrases(kind) for word in phrase.split()}
+    assert used - vocabulary == set()
+
+
 def test_phrases_rejects_an_unknown_kind():
     with pytest.raises(UnknownKindError, match="unknown question kind"):
         phrases("colour")
