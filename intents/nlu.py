@@ -205,13 +205,12 @@ Reading = tuple[str, tuple[tuple[str, Any], ...]]
 """One way of reading a text: (intent name, slot items)."""
 
 
-@functools.lru_cache(maxsize=4096)
 def _readings(text: str) -> tuple[tuple[Reading, ...], float]:
     """Every reading of text from the first pass that matches, with that pass's confidence.
 
     An emergency clause spotted inside the text replaces the readings when no whole-text reading is an
-    Emergency. Cached: the result does not depend on the question's kind (only the choice among readings
-    does), and the same short answers come again and again.
+    Emergency. Not cached on purpose: a cache would keep what people said about their bodies in memory
+    after their session.
     """
     readings: tuple[Reading, ...] = ()
     confidence = 0.0
