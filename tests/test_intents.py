@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hassil import recognize_all
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import intents
 from intents import KINDS, Heard, IntentsError, UnknownKindError, load_intents, match, phrases
-from intents.nlu import ALWAYS_ON, ANSWERS, CONFIDENCE, KIND_INTENTS, intent_phrases
+from intents.indexed import PHRASE_LIST_PREFIX, indexed
+from intents.nlu import ALWAYS_ON, ANSWERS, CONFIDENCE, KIND_INTENTS, _parse, _source, intent_phrases
 
 UTTERANCES = Path(__file__).parent / "data" / "utterances.yaml"
 
@@ -147,6 +149,23 @@ def test_docstring_documents_every_intent_and_kind():
         assert re.search(rf"^{name}\b", doc, re.MULTILINE), name
     for kind in KINDS:
         assert f'"{kind}"' in doc, kind
+
+
+def _recognized(text: str, intents_data) -> set:
+    return {
+        (result.intent.name, tuple(sorted((name, str(entity.value)) for name, entity in result.entities.items()
+                                          if not name.startswith(PHRASE_LIST_PREFIX))))
+        for result in recognize_all(text, intents_data)
+    }
+
+
+def test_the_indexed_copy_reads_texts_like_the_yaml_file():
+    """The matcher uses a faster copy of the templates (intents/indexed.py): it must read alike."""
+    as_written = dataclasses.replace(load_intents(), skip_words=[])
+    as_indexed = dataclasses.replace(_parse(indexed(_source())), skip_words=[])
+    for utterance in UTTERANCE_LIST[::2]:
+        text = utterance["text"]
+        assert _recognized(text, as_indexed) == _recognized(text, as_written), text
 
 
 # --- phrases(kind) ------------------------------------------------------------------------------------------
