@@ -1,0 +1,120 @@
+"""Recognizer grammars generated from the intents data (never written by hand).
+
+For each question kind (``KINDS``) the grammar accepts exactly ``phrases(kind)``: the kind's own answers,
+Yes/No/DontKnow and the always-on intents (Emergency, Why, Help, Repeat, Back, StartOver, Stop), so a red
+flag is heard whatever question is open.
+
+- ``jsgf(kind)``: a JSGF grammar for PocketSphinx. The phrases are folded into a prefix tree ("a little
+  [bit]") so the finite-state grammar PocketSphinx builds stays small and fast to search.
+- ``vosk_grammar(kind)``: the JSON phrase list Vosk takes in grammar mode, with "[unk]" so out-of-grammar
+  speech has somewhere to go. Built with ``ensure_ascii=False``: Vosk's parser does not decode \\uXXXX.
+- ``word_graph(kind)``: the same phrases as a minimal word graph (shared prefixes and suffixes), which a
+  recognizer can load directly as a finite-state grammar: far smaller than the JSGF's tree.
+- ``words(kind)``: every word the grammar uses (a recognizer checks them against its model's vocabulary).
+
+All three are cached per kind: switching grammar between questions costs nothing after the first time.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+
+from .nlu import phrases
+
+__all__ = ["jsgf", "vosk_grammar", "words", "phrase_set", "word_graph", "WordGraph", "UNKNOWN_WORD"]
+
+UNKNOWN_WORD = "[unk]"
+_END = ""  # key marking the end of a phrase in the prefix tree
+
+
+@cache
+def phrase_set(kind: str) -> frozenset[str]:
+    """The complete phrases the grammar for ``kind`` accepts (one space between words)."""
+    return frozenset(" ".join(phrase.split()) for phrase in phrases(kind) if phrase.strip())
+
+
+@cache
+def words(kind: str) -> frozenset[str]:
+    """Every word used by the grammar for ``kind``."""
+    return frozenset(word for phrase in phrase_set(kind) for word in phrase.split())
+
+
+def _tree(sentences: frozenset[str]) -> dict:
+    root: dict = {}
+    for sentence in sorted(sentences):
+        node = root
+        for word in sentence.split():
+            node = node.setdefault(word, {})
+        node[_END] = {}
+    return root
+
+
+def _expansion(node: dict) -> str:
+    """JSGF for the continuations below ``node`` (which is not itself the end of a phrase)."""
+    branches = [_branch(word, child) for word, child in node.items() if word != _END]
+    return branches[0] if len(branches) == 1 else "( " + " | ".join(branches) + " )"
+
+
+def _branch(word: str, child: dict) -> str:
+    rest = {key: value for key, value in child.items() if key != _END}
+    if not rest:
+        return word
+    if _END in child:
+        return f"{word} [ {_expansion(rest)} ]"
+    return f"{word} {_expansion(rest)}"
+
+
+@cache
+def jsgf(kind: str) -> str:
+    """A JSGF grammar (public rule ``<answer>``) accepting exactly ``phrase_set(kind)``."""
+    body = _expansion(_tree(phrase_set(kind)))
+    return f"#JSGF V1.0;\ngrammar legcheck_{kind};\npublic <answer> = {body};\n"
+
+
+@cache
+def vosk_grammar(kind: str) -> str:
+    """The Vosk grammar-mode JSON list: every phrase of ``kind`` plus "[unk]"."""
+    return json.dumps(sorted(phrase_set(kind)) + [UNKNOWN_WORD], ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class WordGraph:
+    """An acyclic word graph accepting exactly the phrases of a kind.
+
+    States are numbers; ``arcs`` are ``(from_state, to_state, word)``, with ``word`` None for an empty arc
+    (from a state where a phrase may end to ``final``)."""
+
+    start: int  #: the state every phrase starts from
+    final: int  #: the one state every phrase ends in
+    arcs: tuple[tuple[int, int, str | None], ...]  #: the transitions, in a stable order
+
+
+class _Minimizer:
+    """Builds the minimal acyclic automaton of a prefix tree by merging states with equal futures."""
+
+    def __init__(self) -> None:
+        self.registry: dict[tuple, int] = {}
+        self.arcs: list[tuple[int, int, str | None]] = []
+        self.final = 0
+        self.registry[(True, ())] = self.final
+
+    def state(self, node: dict) -> int:
+        outgoing = tuple(sorted((word, self.state(child)) for word, child in node.items() if word != _END))
+        signature = (_END in node, outgoing)
+        if signature not in self.registry:
+            number = len(self.registry)
+            self.registry[signature] = number
+            self.arcs.extend((number, target, word) for word, target in outgoing)
+            if _END in node:
+                self.arcs.append((number, self.final, None))
+        return self.registry[signature]
+
+
+@cache
+def word_graph(kind: str) -> WordGraph:
+    """The minimal word graph of ``phrase_set(kind)``."""
+    minimizer = _Minimizer()
+    start = minimizer.state(_tree(phrase_set(kind)))
+    return WordGraph(start=start, final=minimizer.final, arcs=tuple(minimizer.arcs))

@@ -1,0 +1,191 @@
+"""PocketSphinx 5 recognizer: one finite-state grammar per question kind, with a phone-loop rejection test.
+
+The grammar for a kind is the minimal word graph of ``intents.grammars`` (loaded with ``create_fsg``; a JSGF
+tree of the same phrases makes PocketSphinx build a far larger automaton, about 20 times slower to search).
+
+A grammar forces any speech onto some phrase, so the result is checked twice before it is trusted:
+
+1. It must be a complete phrase of the grammar. PocketSphinx returns the best partial path ("i don't")
+   when no path reached the end; we then take the best complete phrase from its n-best list, if any.
+2. Its acoustic fit is compared with a free phone loop (``allphone`` search, no language model) run on the
+   same audio by a second decoder. The phone loop can follow any sound, so it always scores at least as
+   well; for in-grammar speech the gap is small, for out-of-grammar speech it is large. The gap per frame
+   (in the decoder's log units) goes through a logistic curve centred on ``REJECT_GAP`` (calibrated on
+   synthesised in-grammar and out-of-grammar clips: see bench/voice.py and bench/RESULTS.md). Below
+   confidence 0.5 the result is rejected (text "").
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+
+from intents import grammars
+
+from .errors import ModelError
+from .recognizer import NOTHING, SAMPLE_RATE, Hypothesis
+
+__all__ = ["PocketSphinxRecognizer", "pronunciation", "REJECT_GAP", "GAP_SCALE", "ACCEPT"]
+
+log = logging.getLogger(__name__)
+
+REJECT_GAP = -17.0  #: gap per frame (grammar minus phone loop) at which confidence is 0.5
+GAP_SCALE = 3.0  #: gap units per e-fold of the odds
+ACCEPT = 0.5  #: results below this confidence are rejected
+_NBEST = 20
+
+
+def _decoder(sample_rate: int, **options):
+    try:
+        from pocketsphinx import Decoder
+
+        return Decoder(samprate=sample_rate, loglevel="FATAL", **options)
+    except (ImportError, RuntimeError, ValueError) as error:
+        raise ModelError(f"PocketSphinx could not start its built-in English model: {error}") from error
+
+
+def pronunciation(decoder, word: str) -> str | None:
+    """The word's phones from the dictionary, or composed from dictionary words (British spellings,
+    compounds such as "teatime", "-ness" endings); None when no pronunciation can be found."""
+    found = decoder.lookup_word(word)
+    if found:
+        return found
+    for british, american in (("ysed", "yzed"), ("ised", "ized"), ("yse", "yze"), ("ise", "ize"),
+                              ("our", "or"), ("aemia", "emia")):
+        if british in word and (found := decoder.lookup_word(word.replace(british, american))):
+            return found
+    for cut in range(len(word) - 2, 1, -1):
+        head, tail = decoder.lookup_word(word[:cut]), decoder.lookup_word(word[cut:])
+        if head and tail:
+            return f"{head} {tail}"
+    return None
+
+
+def _add_missing_words(decoder, words: frozenset[str]) -> None:
+    missing = sorted(word for word in words if not decoder.lookup_word(word))
+    composed = {word: pronunciation(decoder, word) for word in missing}
+    unknown = sorted(word for word, phones in composed.items() if phones is None)
+    if unknown:
+        raise ModelError("the PocketSphinx dictionary has no pronunciation for grammar words: "
+                         + ", ".join(unknown))
+    for position, (word, phones) in enumerate(composed.items()):
+        decoder.add_word(word, phones, position == len(composed) - 1)
+    if composed:
+        log.debug("added %d composed pronunciations", len(composed))
+
+
+def _transitions(kind: str) -> tuple[int, int, list[tuple]]:
+    graph = grammars.word_graph(kind)
+    fan_out = Counter(source for source, _, _ in graph.arcs)
+    arcs = [(source, target, 1.0 / fan_out[source]) + ((word,) if word else ())
+            for source, target, word in graph.arcs]
+    return graph.start, graph.final, arcs
+
+
+def confidence_from_gap(gap_per_frame: float) -> float:
+    """Logistic map of the grammar-versus-phone-loop gap to 0..1."""
+    return 1.0 / (1.0 + math.exp(-(gap_per_frame - REJECT_GAP) / GAP_SCALE))
+
+
+def _score(decoder) -> tuple[str, int] | None:
+    """The decoder's best hypothesis and its path score in log units, or None."""
+    hyp = decoder.hyp()
+    if hyp is None or not hyp.hypstr:
+        return None
+    return hyp.hypstr, decoder.logmath.log(hyp.best_score)
+
+
+class PocketSphinxRecognizer:
+    """The embedded recognizer (see the module doc). Not thread-safe: one per audio stream.
+
+    feed() only collects the utterance; finish() decodes it in one pass with ``full_utt`` so the cepstral
+    mean is taken from the utterance itself. Decoding while streaming uses a running mean that starts far
+    from real audio levels and takes about 8 s of speech to settle: the first answers of a session came out
+    wrong ("yes it is" as "they fainted"), so the small saving in latency is not worth it.
+    """
+
+    def __init__(self, kind: str = "yes_no", sample_rate: int = SAMPLE_RATE):
+        self.sample_rate = sample_rate
+        self._decoder = _decoder(sample_rate)
+        self._loop = _decoder(sample_rate)
+        self._loop.add_allphone_file("phone_loop", None)
+        self._loop.activate_search("phone_loop")
+        self._loaded: set[str] = set()
+        self._kind = ""
+        self._in_utterance = False
+        self._audio = bytearray()
+        self.set_kind(kind)
+
+    @property
+    def kind(self) -> str:
+        return self._kind
+
+    def set_kind(self, kind: str) -> None:
+        if kind not in self._loaded:
+            self._load(kind)
+        self._kind = kind
+
+    def _load(self, kind: str) -> None:
+        try:
+            words = grammars.words(kind)
+        except Exception as error:  # intents raises its own errors for an unknown kind
+            raise ModelError(f"no grammar for question kind {kind!r}: {error}") from error
+        _add_missing_words(self._decoder, words)
+        start, final, arcs = _transitions(kind)
+        self._decoder.add_fsg(kind, self._decoder.create_fsg(kind, start, final, arcs))
+        self._loaded.add(kind)
+        log.debug("loaded the %s grammar (%d arcs)", kind, len(arcs))
+
+    def start(self) -> None:
+        self._audio = bytearray()
+        self._in_utterance = True
+
+    def feed(self, pcm: bytes) -> str | None:
+        """Collect audio; decoding waits for finish() (see the class doc), so there is no partial text."""
+        if not self._in_utterance:
+            self.start()
+        self._audio += pcm
+        return None
+
+    def _decode(self, decoder, pcm: bytes) -> None:
+        decoder.start_utt()
+        decoder.process_raw(pcm, False, True)
+        decoder.end_utt()
+
+    def finish(self) -> Hypothesis:
+        if not self._in_utterance:
+            return NOTHING
+        self._in_utterance = False
+        pcm = bytes(self._audio[: len(self._audio) // 2 * 2])
+        self._audio = bytearray()
+        if not pcm:
+            return NOTHING
+        self._decoder.activate_search(self._kind)
+        self._decode(self._decoder, pcm)
+        best = self._complete_result()
+        if best is None:
+            return NOTHING
+        self._decode(self._loop, pcm)
+        loop = _score(self._loop)
+        if loop is None:
+            return NOTHING
+        confidence = round(confidence_from_gap((best[1] - loop[1]) / max(self._decoder.n_frames(), 1)), 3)
+        log.info("%s grammar: complete phrase, confidence %.2f", self._kind, confidence)
+        if confidence < ACCEPT:
+            return Hypothesis(text="", confidence=confidence, complete=False)
+        return Hypothesis(text=best[0], confidence=confidence, complete=True)
+
+    def _complete_result(self) -> tuple[str, int] | None:
+        """The best complete phrase: the top hypothesis, or else the best complete one in the n-best."""
+        accepted = grammars.phrase_set(self._kind)
+        top = _score(self._decoder)
+        if top is None or top[0] in accepted:
+            return top
+        for position, hyp in enumerate(self._decoder.nbest()):
+            if position >= _NBEST:
+                break
+            if hyp is not None and hyp.hypstr in accepted:
+                return hyp.hypstr, self._decoder.logmath.log(hyp.best_score)
+        log.info("%s grammar: no complete phrase in the result", self._kind)
+        return None
