@@ -102,6 +102,15 @@ _REPAIRS = (
     (r"\bparalysed\b", "paralyzed"),
     (r"\s+", " "),
 )
+_BREAK = "|"
+_CLAUSE_BREAKS = frozenset([_BREAK, "but", "although", "though", "however", "except", "yet", "now"])
+"""Words (and punctuation, as _BREAK) that end the reach of a negation over a bare symptom name."""
+_NOUN_NEGATORS = frozenset(["no", "any", "nor", "nothing"])
+"""Negate a bare symptom name further on in the clause ("no chest pain", "not any chest pain")."""
+_CLAUSE_NEGATORS = frozenset(
+    ["don't think", "not think", "don't believe", "wouldn't say", "not that", "never said", "didn't say"]
+)
+"""Two-word negations of the clause right after them ("I don't think I have chest pain")."""
 # Words that negate the clause right after them. Not "no": it negates nouns ("no chest pain", and those are
 # never spotted), while before a clause it is an answer ("no, my wife collapsed").
 _NEGATORS = frozenset(
@@ -171,11 +180,12 @@ def _strict_intents() -> Intents:
 
 
 @functools.cache
-def _spot_intents() -> Intents:
-    """Only the Emergency clauses marked `spot: true`, without skip words."""
+def _spot_intents(spot: str) -> Intents:
+    """Only the Emergency blocks marked `spot: true` (spot="clause") or `spot: bare`, without skip words."""
+    wanted = True if spot == "clause" else spot
     intents = _lenient_intents()
     emergency = intents.intents["Emergency"]
-    spot_data = [data for data in emergency.data if (data.metadata or {}).get("spot")]
+    spot_data = [data for data in emergency.data if (data.metadata or {}).get("spot") == wanted]
     spot_intent = replace(emergency, data=spot_data)
     return replace(intents, intents={"Emergency": spot_intent}, skip_words=[])
 
@@ -316,29 +326,59 @@ def _minutes(values: dict[str, Any]) -> float | None:
 
 
 def _spot_emergency(text: str) -> dict | None:
-    """Slots of an affirmative emergency clause found anywhere in text (not right after a negation).
+    """Slots of an emergency clause or symptom name found anywhere in text, unless it is negated.
 
-    Only word runs that start with a word some clause starts with, and end with a word some clause ends
-    with, are tried (the edge words come from the clause templates themselves, see _spot_edges).
+    A clause ("I can't breathe") is negated by a negation right before it; a bare symptom name ("chest
+    pain") by a negation anywhere before it in the same clause ("no chest pain or shortness of breath").
     """
-    words = repair(strip_fillers(text)).replace(",", " ").replace(".", " ").split()
-    firsts, lasts = _spot_edges()
-    intents = _spot_intents()
+    words = _spot_words(text)
+    for spot in ("clause", "bare"):
+        slots = _spot_in(words, spot)
+        if slots is not None:
+            return slots
+    return None
+
+
+def _spot_words(text: str) -> list[str]:
+    """Words of text, with punctuation inside a sentence kept as a clause break (_BREAK)."""
+    spaced = re.sub(r"[,.;:!?]+", f" {_BREAK} ", repair(strip_fillers(text)))
+    return spaced.split()
+
+
+def _spot_in(words: list[str], spot: str) -> dict | None:
+    """Try the word runs that start and end like a template of this spot set (see _spot_edges)."""
+    firsts, lasts = _spot_edges(spot)
+    intents = _spot_intents(spot)
+    negated = _clause_negated if spot == "clause" else _noun_negated
     for start, first in enumerate(words):
-        if first not in firsts or (start > 0 and words[start - 1] in _NEGATORS):
+        if first not in firsts or negated(words, start):
             continue
         for end in range(min(len(words), start + SPOT_WINDOW), start, -1):
-            if words[end - 1] not in lasts:
+            if words[end - 1] not in lasts or _BREAK in words[start:end]:
                 continue
             for result in recognize_all(" ".join(words[start:end]), intents):
                 return _slots(result)
     return None
 
 
+def _clause_negated(words: list[str], start: int) -> bool:
+    before = words[max(0, start - 2):start]
+    return bool(before) and (before[-1] in _NEGATORS or " ".join(before) in _CLAUSE_NEGATORS)
+
+
+def _noun_negated(words: list[str], start: int) -> bool:
+    for word in reversed(words[:start]):
+        if word in _CLAUSE_BREAKS:
+            return False
+        if word in _NEGATORS or word in _NOUN_NEGATORS:
+            return True
+    return False
+
+
 @functools.cache
-def _spot_edges() -> tuple[frozenset[str], frozenset[str]]:
-    """The first words and the last words of every emergency clause marked `spot: true`."""
-    intents = _spot_intents()
+def _spot_edges(spot: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The first words and the last words of every template in one spot set."""
+    intents = _spot_intents(spot)
     firsts: set[str] = set()
     lasts: set[str] = set()
     for data in intents.intents["Emergency"].data:
