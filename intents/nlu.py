@@ -9,12 +9,13 @@ means "how much had to be forgiven before the text fitted a template", not a mad
 3. hassil's skip words removed anywhere in the sentence: 0.8
 4. our own spelling repairs (missing apostrophes such as "dont", "cant", "im"; "20mins"; hyphens), then
    passes 1-3 again: 0.7
-5. emergency spotting: an affirmative emergency clause ("I can't breathe") found inside a longer sentence
-   that no template covers ("no chest pain but I can't breathe"): 0.7
+5. emergency spotting: an emergency clause ("I can't breathe") or symptom name ("chest pain") found inside
+   a longer sentence that no template covers ("no chest pain but I can't breathe"): 0.7
 
-Spotting also runs when a whole-sentence match was something other than Emergency, so an emergency
-clause is never hidden by another reading. A clause right after a negation ("not", "no", "never"...) is
-not spotted.
+Spotting also runs when a whole-sentence match was something other than Emergency, so an emergency is
+never hidden by another reading. A clause right after a negation ("not", "never", "I don't think") is not
+spotted; a symptom name is not spotted when a negation ("no", "not", "any", "don't"...) comes before it in
+the same clause (up to punctuation or "but"): "no chest pain or shortness of breath" is a No.
 
 When several intents match, Emergency wins, then the open question's own answers, then the fixed order in
 PRIORITY. Kind-specific rules are applied last (see _apply_kind).
