@@ -23,9 +23,9 @@ Location    {"location": "calf" | "thigh" | "behind_knee" | "foot" | "whole_leg"
 Duration    {"minutes": float}. "a few seconds" 0.05; "a moment" 0.05; "half an hour" 30; "a few" = 3,
             "several" = 5, "a couple" = 2; "since this morning" 240; "since last night" 480 (an
             estimate: about 8 hours); "since yesterday" 1440; "two days" 2880; "a week" 10080; "a month"
-            43200; "a year" 525600; "a day or two" 2880, "a week or two" 20160, "two or three days" 4320. Estimates and
-            ranges take the longer end: a longer pain is the more worrying one. A bare unit: "minutes" 5,
-            "hours" 120, "days" 2880, "weeks" 20160.
+            43200; "a year" 525600; "a day or two" 2880, "a week or two" 20160, "two or three days"
+            4320. Estimates and ranges take the longer end: a longer pain is the more worrying one. A
+            bare unit: "minutes" 5, "hours" 120, "days" 2880, "weeks" 20160.
 Number      {"number": int}. Ages ("I'm 67", "sixty seven years old"; "in my sixties" is 65, the middle of
             the decade) and pain scores ("seven out of ten"; "six or seven" is 7). A bare number under a
             duration question stays Number with its confidence halved (the unit is unknown: ask again
