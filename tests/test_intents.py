@@ -355,3 +355,21 @@ def test_a_bare_number_under_a_duration_question_is_not_taken_as_minutes():
 def test_load_intents_is_cached():
     assert load_intents() is load_intents()
     assert load_intents().language == "en"
+
+
+def test_the_command_line_matches_and_lists_phrases():
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "intents", "no chest pain", "I cant breathe", "--kind", "yes_no"],
+        capture_output=True, text=True, check=True,
+    )
+    lines = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [line["intent"] for line in lines] == ["No", "Emergency"]
+    listed = subprocess.run(
+        [sys.executable, "-m", "intents", "--phrases", "side"], capture_output=True, text=True, check=True
+    )
+    assert listed.stdout.splitlines() == phrases("side")
+    bad = subprocess.run([sys.executable, "-m", "intents", "--kind", "colour", "x"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "invalid choice" in bad.stderr
