@@ -80,7 +80,7 @@ NO_VERIFY_WARNING = (
 )
 
 
-class BadRequest(Exception):
+class RefusedRequest(Exception):
     """A request we refuse with 400; the message is the reason given to the caller."""
 
 
@@ -95,17 +95,17 @@ class Endpoint:
     serializer: DefaultSerializer
 
     def answer(self, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
-        """The response envelope (a JSON-able dict) for one raw request. Raises BadRequest."""
+        """The response envelope (a JSON-able dict) for one raw request. Raises RefusedRequest."""
         try:
             data = self.verifier.verify(headers, body) if self.verifier else decode_json(body)
             check_skill_id(data, self.skill_ids)
         except VerificationError as error:
-            raise BadRequest(str(error)) from error
+            raise RefusedRequest(str(error)) from error
         request_type = request_type_of(data)
         try:
             envelope = self.serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
         except (SerializationException, UnicodeDecodeError) as error:
-            raise BadRequest("request envelope has an unexpected shape") from error
+            raise RefusedRequest("request envelope has an unexpected shape") from error
         return self.invoke(envelope, request_type, data["request"].get("locale"))
 
     def invoke(self, envelope: RequestEnvelope, request_type: str, locale: Any) -> dict[str, Any]:
@@ -123,7 +123,7 @@ def request_type_of(data: Mapping[str, Any]) -> str:
     req = data.get("request")
     kind = req.get("type") if isinstance(req, Mapping) else None
     if not isinstance(kind, str) or not kind:
-        raise BadRequest("request envelope has no request type")
+        raise RefusedRequest("request envelope has no request type")
     return kind
 
 
@@ -183,7 +183,7 @@ def create_app(config: Mapping[str, Any] | None = None, skill: Any = None) -> Fl
         body = request.get_data(cache=False)
         try:
             return app.json.response(endpoint.answer(request.headers, body))
-        except BadRequest as error:
+        except RefusedRequest as error:
             log.warning("refused a request: %s", error)
             return error_response(400, str(error))
 
