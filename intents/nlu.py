@@ -76,7 +76,10 @@ SPOT_WINDOW = 14
 """Longest run of words tried as an emergency clause when spotting."""
 
 MAX_WORDS = 40
-"""Longer texts are cut to this many words before matching (nobody answers a question in 40 words)."""
+"""Longer texts are cut to this many words for whole-text matching (no template is that long)."""
+
+MAX_SPOT_WORDS = 1000
+"""Emergency spotting reads this many words: an emergency at the end of a long message is still heard."""
 
 _FILLERS = (
     "um", "umm", "uh", "uhh", "er", "erm", "ehm", "hmm", "hm", "ah", "oh", "well", "like", "so", "okay",
@@ -201,7 +204,7 @@ def match(text: str, kind: str | None = None) -> Heard:
     if not isinstance(text, str):
         raise IntentsError(f"match() needs text as a str, got {type(text).__name__}")
     check_kind(kind)
-    readings, confidence = _readings(" ".join(text.split()[:MAX_WORDS]))
+    readings, confidence = _readings(text)
     if not readings:
         _LOGGER.debug("not understood (kind=%s)", kind)
         return Heard(text, None, {}, 0.0)
@@ -228,9 +231,10 @@ def _readings(text: str) -> tuple[tuple[Reading, ...], float]:
     Emergency. Not cached on purpose: a cache would keep what people said about their bodies in memory
     after their session.
     """
+    words = text.split()
     readings: tuple[Reading, ...] = ()
     confidence = 0.0
-    for candidate, intents, pass_confidence in _attempts(text):
+    for candidate, intents, pass_confidence in _attempts(" ".join(words[:MAX_WORDS])):
         results = list(recognize_all(candidate, intents)) if candidate.strip() else []
         if results:
             readings = tuple((result.intent.name, tuple(_slots(result).items())) for result in results)
@@ -238,7 +242,7 @@ def _readings(text: str) -> tuple[tuple[Reading, ...], float]:
             break
     if any(name == "Emergency" for name, _slots_items in readings):
         return readings, confidence
-    spotted = _spot_emergency(text)
+    spotted = _spot_emergency(" ".join(words[:MAX_SPOT_WORDS]))
     if spotted is not None:
         return (("Emergency", tuple(spotted.items())),), CONFIDENCE["spotted"]
     return readings, confidence

@@ -345,6 +345,13 @@ def test_confidence_says_how_much_was_forgiven():
     assert exact > edges > skip > repaired > 0
 
 
+def test_an_emergency_at_the_end_of_a_long_message_is_heard():
+    rambling = "well it started when I was walking the dog in the park and then " * 8
+    heard = match(rambling + "now I can't breathe", "yes_no")
+    assert heard.intent == "Emergency" and heard.slots == {"symptom": "breathless"}
+    assert match(rambling, "yes_no").intent is None
+
+
 def test_a_bare_number_under_a_duration_question_is_not_taken_as_minutes():
     as_number = match("two", "number")
     as_duration = match("two", "duration")
