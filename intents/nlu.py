@@ -278,6 +278,9 @@ def strip_fillers(text: str, end: bool = True) -> str:
 
     "um yeah I think so" keeps "yeah I think so"; "um I don't think so" keeps "I don't think" with end=True,
     which is why the matcher also tries end=False first.
+
+    Hand-written because hassil's skip words are removed everywhere at once: the "so" of "I don't think
+    so" would go with the "um", leaving "I don't think".
     """
     previous = None
     stripped = text.strip()
@@ -291,7 +294,8 @@ def strip_fillers(text: str, end: bool = True) -> str:
 
 
 def repair(text: str) -> str:
-    """Our own spelling repairs, for what hassil cannot do: missing apostrophes, glued units, hyphens."""
+    """Our own spelling repairs, for what hassil cannot do: missing apostrophes ("dont"), glued or shorthand
+    units ("20mins", "67yo", "8/10", "1.5 hours"), hyphens, British spellings the grammar words lack."""
     repaired = text.lower()
     for pattern, replacement in _REPAIRS:
         repaired = re.sub(pattern, replacement, repaired)
@@ -340,6 +344,10 @@ def _spot_emergency(text: str) -> dict | None:
 
     A clause ("I can't breathe") is negated by a negation right before it; a bare symptom name ("chest
     pain") by a negation anywhere before it in the same clause ("no chest pain or shortness of breath").
+
+    Done by matching runs of words against the spot templates rather than with hassil wildcards
+    ("{before} <clause> {after}"): wildcard templates match every text (slow), and the negation check needs
+    the words before the clause anyway.
     """
     words = _spot_words(text)
     for spot in ("clause", "bare"):
