@@ -36,6 +36,8 @@ Emergency   {"symptom": "breathless" | "chest_pain" | "coughing_blood" | "fainti
             ("he can't breathe", "my wife collapsed") count. Dizziness, light-headedness and an irregular
             heartbeat count as fainting_or_racing_heart (CDC lists them with the signs of a clot in the
             lungs). A denied symptom ("no chest pain", "I'm not coughing up blood") is a No, never this.
+            {} (no symptom) for an emergency without a named sign: "call an ambulance", "it's an
+            emergency"; the dialogue counts it as one of the signs of a clot in the lungs.
 Why         {} ("why do you ask?", "what's that for?")
 Help        {} ("help", "what can I say?", "I don't understand")
 Repeat      {} ("say that again", "pardon", "sorry?")
