@@ -59,13 +59,15 @@ class EndpointConfig:
     """Silence after speech that ends the answer."""
     no_speech_timeout_ms: int = 7000
     """How long to wait for speech to start before giving up (the dialogue reprompts)."""
-    onset_ms: int = 150
-    """Speech starts when this much of the onset window is voiced."""
+    onset_ms: int = 120
+    """Speech starts when this much of the onset window is voiced (120 ms: short words such as "left"
+    still start an answer; 90 ms let noise start false answers at 10 dB, see bench/voice_latency.py)."""
     onset_window_ms: int = 240
     max_utterance_ms: int = 12000
     """An answer never lasts longer than this (a stuck VAD in constant noise cannot hang the loop)."""
-    pre_roll_ms: int = 300
-    """Audio kept from before the detected start and handed to the recognizer with the answer."""
+    pre_roll_ms: int = 500
+    """Audio kept from before the detected start and handed to the recognizer with the answer (500 ms:
+    PocketSphinx accepted more answers with this lead-in than with 300 or 400 ms)."""
 
     def __post_init__(self) -> None:
         if self.frame_ms not in (10, 20, 30):
@@ -132,9 +134,13 @@ class _HybridDetector:
         self._vad = webrtcvad.Vad(aggressiveness)
         self._energy = _EnergyDetector(frame_ms)
 
+        self.loud = False
+        """Whether the last frame passed the energy gate (the onset also counts loud frames next to
+        voiced ones: WebRTC often marks only the middle of a short word such as "left")."""
+
     def is_speech(self, frame: bytes, rate: int) -> bool:
-        loud = self._energy.is_speech(frame, rate)
-        return self._vad.is_speech(frame, rate) and loud
+        self.loud = self._energy.is_speech(frame, rate)
+        return self._vad.is_speech(frame, rate) and self.loud
 
 
 class Endpointer:
@@ -157,6 +163,7 @@ class Endpointer:
         cfg = self.config
         self.state = EndpointState.WAITING
         self._window: deque[bool] = deque(maxlen=cfg.frames(cfg.onset_window_ms))
+        self._loud: deque[bool] = deque(maxlen=cfg.frames(cfg.onset_window_ms))
         self._tail: deque[bool] = deque(maxlen=cfg.frames(cfg.trailing_silence_ms))
         self._pre_roll: deque[bytes] = deque(maxlen=cfg.frames(cfg.pre_roll_ms))
         self.frames_seen = 0
@@ -186,8 +193,9 @@ class Endpointer:
     def _while_waiting(self, frame: bytes, voiced: bool) -> None:
         cfg = self.config
         self._window.append(voiced)
+        self._loud.append(getattr(self._vad, "loud", voiced))
         self._pre_roll.append(frame)
-        if sum(self._window) >= cfg.frames(cfg.onset_ms):
+        if self._onset():
             self.state = EndpointState.SPEECH
             self.start_frame = self.frames_seen - len(self._pre_roll) + 1
             self.pending = list(self._pre_roll)
@@ -196,6 +204,13 @@ class Endpointer:
         elif self.frames_seen >= cfg.frames(cfg.no_speech_timeout_ms):
             self.state = EndpointState.TIMEOUT
             log.debug("no speech within %d ms", cfg.no_speech_timeout_ms)
+
+    def _onset(self) -> bool:
+        """Enough voiced frames in the window; or, with the hybrid detector, enough loud frames of which
+        at least two are voiced."""
+        needed = self.config.frames(self.config.onset_ms)
+        voiced = sum(self._window)
+        return voiced >= needed or (voiced >= 2 and sum(self._loud) >= needed)
 
     def _while_speaking(self, frame: bytes, voiced: bool) -> None:
         cfg = self.config

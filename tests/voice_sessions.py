@@ -16,12 +16,18 @@ GAP_S = 1.2
 """Silence after each answer: longer than the endpointer's 600 ms trailing silence."""
 
 CASES: dict[str, tuple[dict[str, str], str]] = {
-    # case: (answer per question id, anything else "no"), expected level
-    "emergency": ({"red_flags_chest": "yes"}, "EMERGENCY"),
+    # case: (answer per question id, anything else a "no" that fits the question), expected level
+    "emergency": ({"red_flags_chest": "yes i am"}, "EMERGENCY"),
     "emergency_phrase": ({"red_flags_leg": "i can't breathe"}, "EMERGENCY"),
     "dvt": ({"swelling": "yes it is"}, "URGENT"),
-    "cramp": ({"side": "yes", "eases_with_stretch_or_walking": "yes"}, "SELF_CARE"),
+    "cramp": ({"side": "yes it is", "eases_with_stretch_or_walking": "yes it does"}, "SELF_CARE"),
 }
+NO_BY_OPENING = {"are": "no i'm not", "do": "no i don't"}
+"""Whole answers, as people give them; a bare "no" for the other questions."""
+
+
+def _no_for(question_text: str) -> str:
+    return NO_BY_OPENING.get(question_text.split()[0].lower(), "no")
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,7 @@ def plan(case: str) -> tuple[list[Step], str]:
     steps = []
     while not turn.finished:
         question = turn.open_question
-        answer = answers.get(question.question, "no")
+        answer = answers.get(question.question) or _no_for(question.text)
         heard = match(answer, question.kind)
         steps.append(Step(question.question, question.kind, answer, heard.intent))
         turn = dialogue.respond(turn.state, heard)

