@@ -23,7 +23,7 @@ from functools import cache
 
 from .nlu import phrases
 
-__all__ = ["jsgf", "vosk_grammar", "words", "phrase_set", "word_graph", "WordGraph", "UNKNOWN_WORD"]
+__all__ = ["jsgf", "vosk_grammar", "words", "phrase_set", "word_graph", "graph_of", "WordGraph", "UNKNOWN_WORD"]
 
 UNKNOWN_WORD = "[unk]"
 _END = ""  # key marking the end of a phrase in the prefix tree
@@ -113,8 +113,13 @@ class _Minimizer:
 
 
 @cache
+def graph_of(sentences: frozenset[str]) -> WordGraph:
+    """The minimal word graph accepting exactly ``sentences`` (words separated by spaces)."""
+    minimizer = _Minimizer()
+    start = minimizer.state(_tree(sentences))
+    return WordGraph(start=start, final=minimizer.final, arcs=tuple(minimizer.arcs))
+
+
 def word_graph(kind: str) -> WordGraph:
     """The minimal word graph of ``phrase_set(kind)``."""
-    minimizer = _Minimizer()
-    start = minimizer.state(_tree(phrase_set(kind)))
-    return WordGraph(start=start, final=minimizer.final, arcs=tuple(minimizer.arcs))
+    return graph_of(phrase_set(kind))
