@@ -101,22 +101,21 @@ def voice_sessions(clips: SpeechClips, workdir: Path, repeats: int) -> dict:
 
 
 def baseline_decode(clips: SpeechClips) -> list[float]:
-    """Raw PocketSphinx: each answer clip decoded alone under its question's grammar (ms per clip)."""
-    from intents.grammars import jsgf
-    from pocketsphinx import Decoder
+    """The recognizer alone (speech.recognizer, PocketSphinx): each answer clip of the sessions decoded
+    by itself, start + feed + finish, ms per clip. Its finish() is where PocketSphinx does its work."""
+    from speech.recognizer import make_recognizer
 
-    decoder = Decoder(samprate=16000)
+    recognizer = make_recognizer("pocketsphinx")
     times = []
     for case in SESSIONS:
         steps, _level = plan(case)
         for step in steps:
-            decoder.set_jsgf_string(step.kind, jsgf(step.kind))
-            decoder.activate_search(step.kind)
+            recognizer.set_kind(step.kind)
             pcm = to_pcm(add_noise(dither(clips.clean(step.answer, "flite:slt")), 20, "pink"))
             started = time.perf_counter()
-            decoder.start_utt()
-            decoder.process_raw(pcm, full_utt=True)
-            decoder.end_utt()
+            recognizer.start()
+            recognizer.feed(pcm)
+            recognizer.finish()
             times.append((time.perf_counter() - started) * 1000)
     return times
 
@@ -216,7 +215,7 @@ def report(voice: dict, decode: list[float], render: list[float], bare_rss: int,
         "| measure | p50 | p95 | target |",
         "|---|---|---|---|",
         f"| turn latency, `legcheck voice` | {p50:.1f} ms | {p95:.1f} ms | p95 <= 150 ms |",
-        f"| baseline: raw PocketSphinx decode of one answer clip alone (grammar) | {d50:.1f} ms | {d95:.1f} ms | |",
+        f"| baseline: the recognizer alone decoding one answer clip | {d50:.1f} ms | {d95:.1f} ms | |",
         f"| baseline: espeak-ng rendering one reply alone (a process each) | {r50:.1f} ms | {r95:.1f} ms | |",
         f"| ratio: turn latency / (decode + render baselines) | {p50 / (d50 + r50):.2f} | "
         f"{p95 / (d95 + r95):.2f} | |",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -115,27 +116,44 @@ class WavFileSource:
 
     Frames are only taken while the loop listens: the recording holds the user's answers in turn, so the
     time we spend speaking does not eat into it. `exhausted` turns true once the tail has been used up.
+    With `realtime`, frames come at the pace a microphone gives them (for demos and the latency bench);
+    `frame_time` is when the last frame was due (or taken, when not paced).
     """
 
-    def __init__(self, path: str | Path, frame_bytes: int, tail_seconds: float = 30.0, seed: int = 0):
+    def __init__(self, path: str | Path, frame_bytes: int, tail_seconds: float = 30.0, seed: int = 0,
+                 realtime: bool = False):
         self.audio = read_wav(path, RATE)
         self.frame_bytes = frame_bytes
+        self.realtime = realtime
         self._pcm = self.audio.pcm()
         self._offset = 0
         self._tail_frames = int(tail_seconds * RATE * 2 / frame_bytes)
         self._rng = np.random.default_rng(seed)
         self.exhausted = False
+        self.frame_time = time.perf_counter()
 
     def frames(self) -> Iterator[bytes]:
         """Frames from where the last listening stopped; ends when the recording and its tail are used."""
+        self.frame_time = time.perf_counter()
         while self._offset < len(self._pcm):
             frame = self._pcm[self._offset : self._offset + self.frame_bytes]
             self._offset += self.frame_bytes
+            self._pace()
             yield frame.ljust(self.frame_bytes, b"\0")
         while self._tail_frames > 0:
             self._tail_frames -= 1
+            self._pace()
             yield self._quiet()
         self.exhausted = True
+
+    def _pace(self) -> None:
+        if not self.realtime:
+            self.frame_time = time.perf_counter()
+            return
+        self.frame_time += self.frame_bytes / 2 / RATE
+        delay = self.frame_time - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
 
     def _quiet(self) -> bytes:
         noise = self._rng.normal(0, 3.0, self.frame_bytes // 2)
@@ -154,7 +172,8 @@ class MicrophoneSource:
 
         self.frame_bytes = frame_bytes
         self.exhausted = False
-        self._queue: queue.Queue[bytes] = queue.Queue()
+        self._queue: queue.Queue[tuple[float, bytes]] = queue.Queue()
+        self.frame_time = time.perf_counter()
         self._muted = threading.Event()
         try:
             self._stream = sounddevice.RawInputStream(
@@ -169,7 +188,7 @@ class MicrophoneSource:
         if status:
             log.debug("microphone status: %s", status)
         if not self._muted.is_set():
-            self._queue.put(bytes(data))
+            self._queue.put((time.perf_counter(), bytes(data)))
 
     def mute(self) -> None:
         self._muted.set()
@@ -180,12 +199,14 @@ class MicrophoneSource:
         self._muted.clear()
 
     def frames(self) -> Iterator[bytes]:
+        """Frames as they are captured; `frame_time` is when the last one arrived."""
         buffer = b""
         while True:
             try:
-                buffer += self._queue.get(timeout=5.0)
+                self.frame_time, chunk = self._queue.get(timeout=5.0)
             except queue.Empty:
                 raise AudioError("the microphone stopped sending audio") from None
+            buffer += chunk
             while len(buffer) >= self.frame_bytes:
                 yield buffer[: self.frame_bytes]
                 buffer = buffer[self.frame_bytes :]

@@ -32,6 +32,8 @@ def _add_engine_options(parser: argparse.ArgumentParser) -> None:
                         help="Vosk model folder (default with --engine vosk: one installed under models/)")
     parser.add_argument("--input-wav", metavar="FILE", type=Path,
                         help="use this recording as the microphone")
+    parser.add_argument("--realtime", action="store_true",
+                        help="with --input-wav: take the recording at the pace of a live microphone")
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON lines")
     parser.add_argument("--trailing-silence", metavar="MS", type=int, default=600,
                         help="silence that ends an answer, in milliseconds (default 600)")
@@ -146,7 +148,7 @@ def _run_voice(args) -> int:
 def start_voice(args) -> int:
     """`legcheck start` with a microphone: the voice conversation with default settings."""
     defaults = {"engine": "pocketsphinx", "vosk_model": None, "input_wav": None, "output_wav": None,
-                "json": False, "trailing_silence": 600, "no_speech_timeout": 7000, "rate": None,
+                "json": False, "realtime": False, "trailing_silence": 600, "no_speech_timeout": 7000, "rate": None,
                 "locale": "en-US", "emergency_number": None}
     for name, value in defaults.items():
         if not hasattr(args, name):

@@ -121,3 +121,33 @@ def test_a_recording_that_ends_stops_the_check_incomplete(tmp_path):
     assert [(event["intent"], event["endpoint"]) for event in heard] == [("Stop", "input_ended")]
     result = [event for event in found if event["type"] == "result"][0]
     assert result["complete"] is False and result["level"] != "SELF_CARE"
+
+
+def _words(clips, text: str, voice: str) -> np.ndarray:
+    clip = clips.clean(text, voice)
+    loud = np.flatnonzero(np.abs(clip) > 0.02 * np.abs(clip).max())
+    return clip[loud[0] : loud[-1] + 1]
+
+
+@pytest.mark.slow
+def test_a_pause_inside_an_answer_does_not_cut_it(clips, tmp_path):
+    """A 450 ms pause is longer than the point where decoding starts early (390 ms of silence) but does not
+    end the answer (600 ms): the early result is dropped and the whole answer is decoded."""
+    from speech.audio import WavFileSource
+    from speech.endpoint import EndpointConfig
+    from speech.loop import _Listener
+    from speech.recognizer import make_recognizer
+    from tests.speech_audio import add_noise, dither
+
+    first, second = _words(clips, "i have", "flite:rms"), _words(clips, "chest pain", "flite:rms")
+    quiet = np.zeros(int(0.45 * RATE))
+    samples = np.concatenate([np.zeros(RATE), first, quiet, second, np.zeros(RATE)])
+    path = write_wav(tmp_path / "pause.wav", add_noise(dither(samples), 20, "pink"))
+    config = EndpointConfig()
+    listener = _Listener(make_recognizer(), WavFileSource(path, config.frame_bytes, tail_seconds=1), "yes_no",
+                         config)
+    listened = listener.run()
+    assert listener.decodings == 2  # the early one in the pause (dropped), then the whole answer
+    assert listened.endpoint == "end"
+    assert listened.speech_ms > (first.size + quiet.size + second.size) / RATE * 1000
+    assert listened.heard.intent == "Emergency" and listened.heard.slots == {"symptom": "chest_pain"}
