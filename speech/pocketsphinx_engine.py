@@ -21,6 +21,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Callable, Collection
+from functools import lru_cache
 
 from intents import KINDS, grammars, match
 
@@ -29,6 +30,7 @@ from .recognizer import NOTHING, SAMPLE_RATE, Hypothesis
 
 __all__ = [
     "PocketSphinxRecognizer", "pronunciation", "REJECT_GAP", "GAP_SCALE", "ACCEPT", "NBEST_MARGIN", "EMERGENCY_MARGIN",
+    "NO_MARGIN",
 ]
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ _NBEST = 20
 LANGUAGE_WEIGHT = 3.0
 NBEST_MARGIN = 3.0  #: how far (per frame) below the top path a complete phrase may be and still be taken
 EMERGENCY_MARGIN = 3.0  #: how far below the best phrase an Emergency phrase may be and still win
+NO_MARGIN = 1.5  #: a No is not trusted when a phrase of another intent scores within this of it
 
 
 def _decoder(sample_rate: int, **options):
@@ -93,6 +96,12 @@ def _transitions(sentences: frozenset[str]) -> tuple[int, int, list[tuple]]:
     arcs = [(source, target, 1.0 / fan_out[source]) + ((word,) if word else ())
             for source, target, word in graph.arcs]
     return graph.start, graph.final, arcs
+
+
+@lru_cache(maxsize=8192)
+def _intent(phrase: str, kind: str) -> str | None:
+    """The intent of a grammar phrase (a bounded set of fixed phrases, so caching keeps nothing personal)."""
+    return match(phrase, kind).intent
 
 
 def confidence_from_gap(gap_per_frame: float) -> float:
@@ -197,6 +206,8 @@ class PocketSphinxRecognizer:
         instead. Among complete phrases within ``EMERGENCY_MARGIN`` of the best, an Emergency reading wins:
         "i can't breathe" and "i can breathe" differ by one faint "t", and mishearing a red flag as a "no"
         is the one mistake the product must not make (hearing "no" as an emergency only costs a question).
+        For the same reason a No is only trusted when no phrase of another intent comes close behind it: in
+        noise a short "yes" came out as "none" with "end" (Stop) just behind, and asking again is safe.
         """
         frames = max(self._decoder.n_frames(), 1)
         candidates = self._complete_candidates(frames)
@@ -204,13 +215,20 @@ class PocketSphinxRecognizer:
             log.info("%s grammar: no complete phrase in the result", self._kind)
             return None
         best_text, best_score = candidates[0]
-        if self._kind in KINDS and match(best_text, self._kind).intent != "Emergency":
-            for text, score in candidates[1:]:
-                if (best_score - score) / frames > EMERGENCY_MARGIN:
-                    break
-                if match(text, self._kind).intent == "Emergency":
+        if self._kind not in KINDS:
+            return best_text, best_score
+        best_intent = _intent(best_text, self._kind)
+        close = [(text, score, _intent(text, self._kind)) for text, score in candidates[1:]
+                 if (best_score - score) / frames <= max(EMERGENCY_MARGIN, NO_MARGIN)]
+        if best_intent != "Emergency":
+            for text, score, intent in close:
+                if intent == "Emergency" and (best_score - score) / frames <= EMERGENCY_MARGIN:
                     log.info("%s grammar: an Emergency phrase close to the best one was preferred", self._kind)
                     return text, score
+        if best_intent == "No" and any(intent != "No" and (best_score - score) / frames <= NO_MARGIN
+                                       for _, score, intent in close):
+            log.info("%s grammar: a No with a close rival of another intent was not trusted", self._kind)
+            return None
         return best_text, best_score
 
     def _complete_candidates(self, frames: int) -> list[tuple[str, int]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import wave
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -88,9 +89,15 @@ def recognize_file(path: str | Path, kind: str, engine: str = "pocketsphinx",
                    vosk_model: str | None = None, recognizer: Recognizer | None = None) -> Heard:
     """Recognize one spoken answer in a WAV file under the grammar for ``kind``.
 
-    Pass ``recognizer`` to reuse one (loading a model takes a second or more); raises AudioError for a
-    missing, non-WAV or empty file and ModelError for a missing model."""
+    Without ``recognizer``, one per engine and model is made on first use and kept for later calls (loading
+    a model takes a second or more). Raises AudioError for a missing, non-WAV or empty file and ModelError
+    for a missing model."""
     samples, rate = read_wav(path)
     if recognizer is None:
-        recognizer = make_recognizer(engine, vosk_model, kind)
+        recognizer = _shared_recognizer(engine, vosk_model)
     return recognize_pcm(recognizer, to_mono_16k(samples, rate), kind)
+
+
+@cache
+def _shared_recognizer(engine: str, vosk_model: str | None) -> Recognizer:
+    return make_recognizer(engine, vosk_model)
