@@ -21,11 +21,14 @@ If anything fails after an emergency sign was heard, the emergency advice is sti
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import threading
 import time
 from dataclasses import asdict, dataclass
 from typing import IO, Any
+
+import numpy as np
 
 from intents import Heard
 from speech.endpoint import EndpointConfig, Endpointer, EndpointState
@@ -162,11 +165,19 @@ def listen(recognizer, source, kind: str, config: EndpointConfig) -> Listened:
     return _Listener(recognizer, source, kind, config).run()
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of a reply (at least one)."""
+    return [part for part in _SENTENCE_END.split(" ".join(text.split())) if part] or [text]
+
+
 def prompts_to_prerender(dialogue) -> list[str]:
     """Fixed texts worth rendering at start-up, the most urgent first: the emergency advice, the
     questions and their reprompts, then the fixed replies."""
     from skill.questions import QUESTIONS
-    from skill.replies import EXPECT, REPLIES
+    from skill.replies import EXPECT, HEADLINES, REPLIES
 
     number = dialogue.number
     texts = [dialogue.emergency_text(), REPLIES["emergency_now"].format(number=number)]
@@ -178,7 +189,8 @@ def prompts_to_prerender(dialogue) -> list[str]:
             texts.append(template.format(number=number))
         except KeyError:  # needs a value only known during the conversation
             continue
-    return list(dict.fromkeys(texts))
+    texts += HEADLINES.values()
+    return list(dict.fromkeys(sentence for text in texts for sentence in split_sentences(text)))
 
 
 class VoiceLoop:
@@ -224,19 +236,32 @@ class VoiceLoop:
             answer_end = None  # the latency counts up to the first reply only
 
     def _say(self, event, answer_end: float | None) -> None:
-        audio = self.voice.prepare(event.text)
+        """Say one event a sentence at a time: the first sentence (usually pre-rendered) starts playing
+        while the rest is rendered, so a long uncached reply (the outcome) still starts at once."""
+        sentences = split_sentences(event.text)
+        audio = self.voice.prepare(sentences[0], whole=event.text)
         extra: dict[str, Any] = {"spoken": audio is not None}
         if answer_end is not None:
             latency = (time.perf_counter() - answer_end) * 1000
             self.latencies_ms.append(latency)
             extra["latency_ms"] = round(latency, 2)
         self._emit(event.to_json(), extra, caption=event.text)
-        if audio is not None:
-            self._mute(True)
-            try:
-                self.voice.play(event.text, audio)
-            finally:
-                self._mute(False)
+        if audio is None:
+            return  # printed instead
+        self._mute(True)
+        try:
+            self._play_sentences(sentences, audio)
+        finally:
+            self._mute(False)
+
+    def _play_sentences(self, sentences: list[str], first) -> None:
+        audio = first
+        for index, sentence in enumerate(sentences):
+            rest = " ".join(sentences[index:])
+            if index and (audio := self.voice.prepare(sentence, whole=rest)) is None:
+                return
+            if not self.voice.play(rest, audio):
+                return
 
     def _mute(self, muted: bool) -> None:
         action = getattr(self.source, "mute" if muted else "unmute", None)
@@ -324,7 +349,8 @@ def run_voice(args) -> int:
     tts = TextToSpeech(TtsConfig(rate=args.rate) if args.rate else TtsConfig())
     sink = _sink(args)
     try:
-        tts.prerender([dialogue.start().events[0].text, *prompts_to_prerender(dialogue)])
+        tts.prerender([*split_sentences(dialogue.start().events[0].text), *prompts_to_prerender(dialogue)])
+        warm_up(recognizer, config)
         loop = VoiceLoop(dialogue, recognizer, source, Voice(tts, sink, fallback=sys.stderr), config,
                          json_mode=args.json)
         loop.run()
@@ -333,6 +359,19 @@ def run_voice(args) -> int:
         source.close()
         tts.close()
     return 0
+
+
+def warm_up(recognizer, config: EndpointConfig) -> None:
+    """Decode a little quiet once per grammar: the first real decode is then not the slow cold one
+    (measured: 480 ms cold against 250-350 ms afterwards for the same answer)."""
+    from intents import KINDS
+
+    quiet = (np.random.default_rng(0).normal(0, 3.0, config.sample_rate // 4)).astype("<i2").tobytes()
+    for kind in KINDS:
+        recognizer.set_kind(kind)
+        recognizer.start()
+        recognizer.feed(quiet)
+        recognizer.finish()
 
 
 def listen_once(args) -> dict[str, Any]:

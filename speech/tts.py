@@ -294,12 +294,12 @@ class Voice:
         played = self.play(text, audio)
         return Spoken(played, render_s, started, time.perf_counter() - started, "" if played else self.last_error)
 
-    def prepare(self, text: str) -> Audio | None:
-        """The audio for `text`, or None after printing the text (speech synthesis failed)."""
+    def prepare(self, text: str, whole: str | None = None) -> Audio | None:
+        """The audio for `text`, or None after printing `whole` (default: the text) when synthesis fails."""
         try:
             return self.tts.render(text)
         except SynthesisError as err:
-            self._failed(text, err)
+            self._failed(whole or text, err)
             return None
 
     def play(self, text: str, audio: Audio) -> bool:
