@@ -17,8 +17,8 @@ from typing import Any
 from intents import Heard
 from triage import FINDINGS, Answer, Assessment, Findings, Level, assess, clinician_summary, evaluate
 from triage.advice import EMERGENCY_ADVICE
-from triage.engine import certain, possible
-from triage.rules import PE_SIGNS, RULES, Rule
+from triage.engine import Evaluation, any_met
+from triage.rules import PE_SIGNS, Rule
 
 from .events import Ask, Event, Result, Say
 from .locale import emergency_number as number_for_locale
@@ -148,12 +148,11 @@ def _apply_answer(question: Question, answer: str, raw: dict[str, Any], any_yes:
 
 # ---- choosing the next question ----------------------------------------------------------------------------
 
-def _wanted(findings: Findings) -> set[str]:
+def _wanted(findings: Findings, result: Evaluation) -> set[str]:
     """Findings still unknown that appear in a rule which could raise the level above what is certain."""
-    floor = evaluate(findings).floor
     wanted: set[str] = set()
-    for rule in RULES:
-        if rule.level > floor and possible(rule, findings) and not certain(rule, findings):
+    for rule in result.undecided:
+        if rule.level > result.floor:
             wanted.update(_open_literals(rule, findings))
     return wanted
 
@@ -161,13 +160,9 @@ def _wanted(findings: Findings) -> set[str]:
 def _open_literals(rule: Rule, findings: Findings) -> list[str]:
     """The unknown findings that could still decide this rule (an `any` already met needs no more)."""
     names = rule.all + rule.none
-    if not _any_met(rule, findings):
+    if not any_met(rule, findings):
         names += rule.any
     return [name for name in names if findings.get(name) is Answer.UNKNOWN]
-
-
-def _any_met(rule: Rule, findings: Findings) -> bool:
-    return not rule.any or certain(Rule(rule.id, rule.level, "", "", (), any=rule.any), findings)
 
 
 def _unsure(state: dict[str, Any]) -> set[str]:
@@ -177,27 +172,25 @@ def _unsure(state: dict[str, Any]) -> set[str]:
 
 
 def _locked(rule: Rule, findings: Findings, unsure: set[str]) -> bool:
-    """True if no answer still to come can rule this rule out (what keeps it open is already unanswerable)."""
-    if not possible(rule, findings):
-        return False
+    """True if no answer still to come can rule this possible rule out (what keeps it open is unanswerable)."""
     fixed = all(name in unsure for name in rule.all + rule.none if findings.get(name) is Answer.UNKNOWN)
-    return fixed and (_any_met(rule, findings) or any(name in unsure for name in rule.any))
+    return fixed and (any_met(rule, findings) or any(name in unsure for name in rule.any))
 
 
-def _outcome_fixed(state: dict[str, Any], findings: Findings) -> bool:
+def _outcome_fixed(state: dict[str, Any], findings: Findings, result: Evaluation) -> bool:
     """The cautious level can no longer change: it is certain, or held up by answers the person cannot give."""
-    result = evaluate(findings)
-    if result.settled and result.level is Level.EMERGENCY:
+    if result.settled:
         return True
     unsure = _unsure(state)
-    return any(rule.level == result.level and _locked(rule, findings, unsure) for rule in RULES)
+    return any(rule.level == result.level and _locked(rule, findings, unsure) for rule in result.undecided)
 
 
 def next_question(state: dict[str, Any]) -> Question | None:
     findings = findings_of(state)
-    if _outcome_fixed(state, findings):
+    result = evaluate(findings)
+    if _outcome_fixed(state, findings, result):
         return None
-    wanted = _wanted(findings)
+    wanted = _wanted(findings, result)
     for question in QUESTIONS:
         if question.id not in state["answers"] and wanted.intersection(question.findings):
             return question

@@ -17,7 +17,7 @@ from .findings import Answer, Findings
 from .levels import Level
 from .rules import RULES, Rule
 
-__all__ = ["Evaluation", "evaluate", "certain", "possible"]
+__all__ = ["Evaluation", "evaluate", "certain", "possible", "any_met"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,8 @@ class Evaluation:
     """Rules at `level`: the certain ones when the level is settled, else all that might fire."""
     uncertain: tuple[Rule, ...]
     """Deciding rules that are not certain: they count only because something is unknown."""
+    undecided: tuple[Rule, ...] = ()
+    """Every rule that might fire but is not certain to: what further answers could still decide."""
 
     @property
     def settled(self) -> bool:
@@ -42,6 +44,11 @@ def _holds(findings: Findings, name: str) -> bool:
 
 def _may_hold(findings: Findings, name: str) -> bool:
     return findings.get(name) is not Answer.NO
+
+
+def any_met(rule: Rule, findings: Findings) -> bool:
+    """True if the rule's `any` part (if it has one) is already certainly met."""
+    return not rule.any or _any_certain(findings, rule.any)
 
 
 def _any_certain(findings: Findings, names: tuple[str, ...]) -> bool:
@@ -76,9 +83,10 @@ def evaluate(findings: Findings, rules: tuple[Rule, ...] = RULES) -> Evaluation:
     """The cautious level, the certain floor, and the rules that decided."""
     might = [rule for rule in rules if possible(rule, findings)]
     sure = [rule for rule in might if certain(rule, findings)]
+    undecided = tuple(rule for rule in might if rule not in sure)
     level, floor = _top(might), _top(sure)
     # When the level is certain, the certain rules explain it; otherwise every rule that might reach it does.
     pool = sure if floor == level else might
     deciding = tuple(rule for rule in pool if rule.level == level)
-    uncertain = tuple(rule for rule in deciding if rule not in sure)
-    return Evaluation(level=level, floor=floor, deciding=deciding, uncertain=uncertain)
+    uncertain = tuple(rule for rule in deciding if rule in undecided)
+    return Evaluation(level=level, floor=floor, deciding=deciding, uncertain=uncertain, undecided=undecided)
