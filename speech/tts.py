@@ -187,28 +187,33 @@ class TextToSpeech:
         self.config = config or TtsConfig()
         self._worker: _Worker | None = None
         self._lock = threading.Lock()
-        self._cache: dict[str, Audio] = {}
+        self._cache: dict[str, Path] = {}
         self._dir = tempfile.TemporaryDirectory(prefix="legcheck-tts-")
         self._count = 0
 
     def render(self, text: str) -> Audio:
-        """The spoken text as audio; raises SynthesisError after one retry with a fresh worker."""
+        """The spoken text as audio; raises SynthesisError after one retry with a fresh worker.
+
+        Rendered audio stays in its WAV file in a temporary folder (the cache holds paths: reading one
+        back takes well under a millisecond, and 125 pre-rendered sentences would hold 18 MB in memory)."""
         text = " ".join(text.split())
         if not text:
             raise SynthesisError("nothing to say")
         with self._lock:
-            if text in self._cache:
-                return self._cache[text]
-            try:
-                audio = self._render_once(text)
-            except SynthesisError as first:
-                log.warning("speech synthesis failed (%s); retrying with a fresh worker", first)
-                self._restart()
-                audio = self._render_once(text)
-            self._cache[text] = audio
-            return audio
+            if text not in self._cache:
+                try:
+                    self._cache[text] = self._render_once(text)
+                except SynthesisError as first:
+                    log.warning("speech synthesis failed (%s); retrying with a fresh worker", first)
+                    self._restart()
+                    self._cache[text] = self._render_once(text)
+            path = self._cache[text]
+        try:
+            return read_wav(path, rate=None)
+        except AudioError as err:
+            raise SynthesisError(f"the rendered speech is unreadable: {err}") from None
 
-    def _render_once(self, text: str) -> Audio:
+    def _render_once(self, text: str) -> Path:
         if self._worker is None:
             self._worker = _Worker(self.config.worker_command())
         self._count += 1
@@ -220,13 +225,13 @@ class TextToSpeech:
             audio = read_wav(path, rate=None)
         except (SynthesisError, AudioError) as err:
             self._restart()
-            raise SynthesisError(str(err)) from None
-        finally:
             path.unlink(missing_ok=True)
+            raise SynthesisError(str(err)) from None
         if len(audio.samples) == 0:
             self._restart()
+            path.unlink(missing_ok=True)
             raise SynthesisError("speech synthesis wrote an empty file")
-        return audio
+        return path
 
     def _restart(self) -> None:
         if self._worker is not None:
