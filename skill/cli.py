@@ -7,7 +7,7 @@ import sys
 
 from skill.alexa_cli import register as register_alexa
 from skill.commands import register as register_core
-from skill.web import register as register_serve
+from skill.serve_cli import register as register_serve
 from speech.cli import register as register_speech
 
 # Other packages add their own subcommands here: each module has register(subparsers).

@@ -29,11 +29,9 @@ body. If the skill itself raises, the listener still hears a short reply that in
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -53,7 +51,7 @@ from skill.verify import (
     decode_json,
 )
 
-__all__ = ["DEFAULTS", "create_app", "register"]
+__all__ = ["DEFAULTS", "NO_VERIFY_WARNING", "create_app"]
 
 log = logging.getLogger(__name__)
 
@@ -208,41 +206,3 @@ def http_error(error: HTTPException) -> Response:
 def unexpected_error(error: Exception) -> Response:
     log.exception("unexpected error while answering a request")
     return error_response(500, "internal error")
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add `legcheck serve` to the command line."""
-    parser = subparsers.add_parser(
-        "serve",
-        help="answer Alexa requests over HTTP (put TLS in front of it)",
-        description="Serve the Alexa endpoint (POST / or /alexa, GET /healthz). For production run it "
-        "under gunicorn: gunicorn -w 2 -b 0.0.0.0:8080 'skill.web:create_app()'",
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
-    parser.add_argument(
-        "--no-verify", action="store_true", help="accept unsigned requests: LOCAL TESTING ONLY"
-    )
-    parser.add_argument(
-        "--skill-id",
-        action="extend",
-        nargs="+",
-        default=[],
-        metavar="ID",
-        help="accept only these skill ids (default: any)",
-    )
-    parser.set_defaults(func=serve)
-
-
-def serve(args: argparse.Namespace) -> int:
-    from werkzeug.serving import run_simple
-
-    if args.no_verify:
-        print(NO_VERIFY_WARNING, file=sys.stderr, flush=True)
-    config: dict[str, Any] = {"VERIFY": not args.no_verify}
-    if args.skill_id:
-        config["SKILL_IDS"] = tuple(args.skill_id)
-    app = create_app(config)
-    print(f"legcheck: Alexa endpoint on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
-    run_simple(args.host, args.port, app, threaded=True)
-    return 0
