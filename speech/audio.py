@@ -168,8 +168,10 @@ class MicrophoneSource:
     are thrown away (echo safety): call `mute()` before playing and `unmute()` after."""
 
     def __init__(self, frame_bytes: int, device: int | str | None = None):
-        import sounddevice
-
+        try:
+            sounddevice = _sounddevice()
+        except AudioError as err:
+            raise NoMicrophoneError(str(err)) from None
         self.frame_bytes = frame_bytes
         self.exhausted = False
         self._queue: queue.Queue[tuple[float, bytes]] = queue.Queue()
@@ -254,15 +256,23 @@ class SpeakerSink:
     """The default output device; play() returns when the audio has been played."""
 
     def play(self, audio: Audio) -> None:
-        import sounddevice
-
+        sounddevice = _sounddevice()
         try:
             sounddevice.play(audio.samples, audio.rate, blocking=True)
-        except (sounddevice.PortAudioError, ValueError, OSError) as err:
+        except (sounddevice.PortAudioError, ValueError) as err:
             raise AudioError(f"cannot play audio ({err})") from None
 
     def close(self) -> None:
         pass
+
+
+def _sounddevice():
+    """The sounddevice module; AudioError when the PortAudio library is missing."""
+    try:
+        import sounddevice
+    except OSError as err:
+        raise AudioError(f"no audio system ({err})") from None
+    return sounddevice
 
 
 class WavSink:
@@ -273,9 +283,10 @@ class WavSink:
         self.rate = rate
         self._pause = bytes(int(rate * pause_seconds) * 2)
         try:
-            self._wav = wave.open(str(self.path), "wb")  # noqa: SIM115 - stays open until close()
+            self._file = self.path.open("wb")  # noqa: SIM115 - stays open until close()
         except OSError as err:
             raise AudioError(f"cannot write {path}: {err.strerror or err}") from None
+        self._wav = wave.open(self._file, "wb")  # noqa: SIM115
         self._wav.setnchannels(1)
         self._wav.setsampwidth(2)
         self._wav.setframerate(rate)
@@ -287,5 +298,6 @@ class WavSink:
 
     def close(self) -> None:
         self._wav.close()
+        self._file.close()
 
 
