@@ -5,6 +5,7 @@ Everything inside the voice loop is 16 kHz mono PCM16 (what both recognizers and
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -293,11 +294,19 @@ class WavSink:
         self.seconds_written = 0.0
 
     def play(self, audio: Audio) -> None:
-        self._wav.writeframes(audio.at_rate(self.rate).pcm() + self._pause)
+        try:
+            self._wav.writeframes(audio.at_rate(self.rate).pcm() + self._pause)
+        except OSError as err:
+            raise AudioError(f"cannot write {self.path}: {err.strerror or err}") from None
         self.seconds_written += audio.seconds + len(self._pause) / 2 / self.rate
 
     def close(self) -> None:
-        self._wav.close()
-        self._file.close()
+        try:
+            self._wav.close()
+        except OSError as err:
+            raise AudioError(f"cannot finish {self.path}: {err.strerror or err}") from None
+        finally:
+            with contextlib.suppress(OSError):
+                self._file.close()
 
 

@@ -209,23 +209,23 @@ class VoiceLoop:
 
     def run(self):
         """The whole conversation; returns the last Turn."""
-        turn = self.dialogue.start()
+        self.turn = self.dialogue.start()
         try:
-            return self._conversation(turn)
-        except Exception:
-            self._protect(turn)
+            return self._conversation()
+        except BaseException:
+            self._protect()
             raise
 
-    def _conversation(self, turn):
+    def _conversation(self):
         answer_end: float | None = None
         while True:
-            self._say_events(turn.events, answer_end)
-            if turn.finished:
-                return turn
-            listened = listen(self.recognizer, self.source, turn.open_question.kind, self.config)
+            self._say_events(self.turn.events, answer_end)
+            if self.turn.finished:
+                return self.turn
+            listened = listen(self.recognizer, self.source, self.turn.open_question.kind, self.config)
             self._show_heard(listened)
             answer_end = listened.ended_at
-            turn = self.dialogue.respond(turn.state, listened.heard)
+            self.turn = self.dialogue.respond(self.turn.state, listened.heard)
 
     def _say_events(self, events, answer_end: float | None) -> None:
         for event in events:
@@ -286,11 +286,14 @@ class VoiceLoop:
         caption = f"\nOutcome: {result.level.replace('_', ' ').lower()}"
         self._emit(result.to_json(), {"timing": timing_summary(self.latencies_ms)}, caption)
 
-    def _protect(self, turn) -> None:
+    def _protect(self) -> None:
+        """After a crash: if an emergency sign was heard, the emergency advice still reaches the user."""
         from skill.dialogue import emergency_heard
 
-        if turn.state and emergency_heard(turn.state):
-            print(self.dialogue.emergency_text(), file=sys.stderr if self.json_mode else self.out, flush=True)
+        if self.turn.state and emergency_heard(self.turn.state):
+            text = self.dialogue.emergency_text()
+            self._emit({"type": "say", "text": text, "key": "emergency"}, {"spoken": False}, caption=text)
+            print(text, file=sys.stderr, flush=True)
 
 
 def _endpoint_config(args) -> EndpointConfig:
@@ -355,10 +358,21 @@ def run_voice(args) -> int:
                          json_mode=args.json)
         loop.run()
     finally:
-        sink.close()
-        source.close()
-        tts.close()
+        _close_all(source, tts, sink)
     return 0
+
+
+def _close_all(*things) -> None:
+    """Close each one even if another fails; then raise the first failure (e.g. the output WAV could not
+    be finished)."""
+    failure: BaseException | None = None
+    for thing in things:
+        try:
+            thing.close()
+        except (OSError, AudioError) as err:
+            failure = failure or err
+    if failure is not None:
+        raise failure if isinstance(failure, AudioError) else AudioError(str(failure))
 
 
 def warm_up(recognizer, config: EndpointConfig) -> None:

@@ -151,3 +151,19 @@ def test_a_pause_inside_an_answer_does_not_cut_it(clips, tmp_path):
     assert listened.endpoint == "end"
     assert listened.speech_ms > (first.size + quiet.size + second.size) / RATE * 1000
     assert listened.heard.intent == "Emergency" and listened.heard.slots == {"symptom": "chest_pain"}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full to make every write fail")
+def test_emergency_advice_is_printed_when_the_output_file_cannot_be_written(clips, tmp_path):
+    """/dev/full fails every write with 'no space left on device': a real output failure. Every reply is
+    printed instead, the check still ends in EMERGENCY, and the unwritable file is a clear exit 2."""
+    steps, level = plan("emergency_phrase")
+    recording = session_wav(clips, steps, tmp_path / "emergency.wav")
+    run = legcheck("voice", "--input-wav", str(recording), "--output-wav", "/dev/full", "--json")
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "legcheck: cannot finish /dev/full: No space left on device" in run.stderr
+    found = events(run.stdout)
+    _check_session(found, steps, level)
+    outcome = [event for event in found if event["type"] == "say" and event["key"].startswith("outcome")]
+    assert f"(speech output failed; printed instead) {outcome[0]['text']}" in run.stderr
