@@ -32,7 +32,7 @@ import numpy as np
 
 from intents import Heard
 from speech.endpoint import EndpointConfig, Endpointer, EndpointState
-from speech.errors import AudioError, ModelError
+from speech.errors import AudioError, ModelError, SynthesisError
 from speech.tts import TextToSpeech, TtsConfig, Voice
 
 __all__ = ["VoiceLoop", "Listened", "listen", "listen_once", "run_voice", "prompts_to_prerender"]
@@ -345,12 +345,16 @@ def run_voice(args) -> int:
     """`legcheck voice`: the whole conversation by voice. Raises SpeechError for the CLI to report."""
     from skill.dialogue import Dialogue
 
-    config = _endpoint_config(args)
+    config, tts_config = _endpoint_config(args), _tts_config(args)
     dialogue = Dialogue(locale=args.locale, emergency_number=args.emergency_number)
-    source = _source(args, config.frame_bytes)
     recognizer = _recognizer(args)
-    tts = TextToSpeech(TtsConfig(rate=args.rate) if args.rate else TtsConfig())
-    sink = _sink(args)
+    source = _source(args, config.frame_bytes)
+    tts = TextToSpeech(tts_config)
+    try:
+        sink = _sink(args)
+    except AudioError:
+        _close_all(source, tts)
+        raise
     try:
         tts.prerender([*split_sentences(dialogue.start().events[0].text), *prompts_to_prerender(dialogue)])
         warm_up(recognizer, config)
@@ -360,6 +364,13 @@ def run_voice(args) -> int:
     finally:
         _close_all(source, tts, sink)
     return 0
+
+
+def _tts_config(args) -> TtsConfig:
+    try:
+        return TtsConfig(rate=args.rate) if args.rate else TtsConfig()
+    except ValueError as err:
+        raise SynthesisError(str(err)) from None
 
 
 def _close_all(*things) -> None:

