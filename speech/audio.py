@@ -168,6 +168,8 @@ class MicrophoneSource:
     """The default input device at 16 kHz mono, read in frames. Frames captured while we were speaking
     are thrown away (echo safety): call `mute()` before playing and `unmute()` after."""
 
+    ECHO_HOLDOFF_S = 0.15
+
     def __init__(self, frame_bytes: int, device: int | str | None = None):
         try:
             sounddevice = _sounddevice()
@@ -178,6 +180,7 @@ class MicrophoneSource:
         self._queue: queue.Queue[tuple[float, bytes]] = queue.Queue()
         self.frame_time = time.perf_counter()
         self._muted = threading.Event()
+        self._deaf_until = 0.0
         try:
             self._stream = sounddevice.RawInputStream(
                 samplerate=RATE, channels=1, dtype="int16", blocksize=frame_bytes // 2,
@@ -190,15 +193,18 @@ class MicrophoneSource:
     def _callback(self, data, _frames, _time, status) -> None:
         if status:
             log.debug("microphone status: %s", status)
-        if not self._muted.is_set():
-            self._queue.put((time.perf_counter(), bytes(data)))
+        now = time.perf_counter()
+        if not self._muted.is_set() and now >= self._deaf_until:
+            self._queue.put((now, bytes(data)))
 
     def mute(self) -> None:
         self._muted.set()
 
     def unmute(self) -> None:
+        """Listen again, after ECHO_HOLDOFF_S (the room's echo of our last words dies away)."""
         while not self._queue.empty():
             self._queue.get_nowait()
+        self._deaf_until = time.perf_counter() + self.ECHO_HOLDOFF_S
         self._muted.clear()
 
     def frames(self) -> Iterator[bytes]:
