@@ -98,3 +98,13 @@ def test_wav_sink_writes_everything_said_into_one_file(tmp_path):
 def test_wav_sink_in_a_missing_directory_is_a_clear_error(tmp_path):
     with pytest.raises(AudioError, match="cannot write"):
         WavSink(tmp_path / "no" / "such" / "dir.wav")
+
+
+def test_opening_a_missing_microphone_is_a_clear_error():
+    from speech.audio import MicrophoneSource, has_microphone
+    from speech.errors import NoMicrophoneError
+
+    if has_microphone():
+        pytest.skip("this machine has a microphone, so opening one cannot fail here")
+    with pytest.raises(NoMicrophoneError, match="no microphone could be opened"):
+        MicrophoneSource(960)
