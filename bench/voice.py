@@ -332,6 +332,10 @@ def _report(rows: list[dict], digits: dict | None, threshold: float, seconds: fl
         f"(speech.pocketsphinx_engine: the question kind's grammar, complete phrases only, phone-loop "
         f"confidence >= {threshold}); a rejected answer counts as wrong. \"Free decoding\" is the baseline: "
         "the full English language model, then the same text matcher. Right = right intent and slots.", "",
+        "SNR is measured against the speech frames only (pauses excluded), which is harsher than a whole-clip "
+        "SNR: SPEECH_NOTES' figures (77% at pink 10 dB) used small grammars and a gentler measure. The "
+        "grammars here are the product's (2,000 to 4,000 phrases per question kind, from intents/); "
+        "42 answers (each intent under its kinds) and 10 out-of-grammar sentences per voice and condition.", "",
         *_accuracy_lines(rows, threshold), "",
         f"- Errors at 10 dB on the natural voices: grammar {_pct(grammar_errors)}, free decoding "
         f"{_pct(free_errors)} (ratio {free_errors / max(grammar_errors, 1e-9):.1f}x fewer with the grammar).",
@@ -341,7 +345,8 @@ def _report(rows: list[dict], digits: dict | None, threshold: float, seconds: fl
         f"{_pct(_oog(rows, threshold, 'grammar')[0] / max(_oog(rows, threshold, 'grammar')[1], 1))}, free "
         f"decoding {_pct(_oog(rows, threshold, 'free')[0] / max(_oog(rows, threshold, 'free')[1], 1))} "
         f"({_oog(rows, threshold, 'grammar')[1]} clips).",
-        f"- Real-time factor (decode time / audio time, one process, all clips): grammar with the phone-loop "
+        f"- Real-time factor (decode time / audio time, all clips; two worker processes on this shared 2-core "
+        f"machine, so pessimistic): grammar with the phone-loop "
         f"pass {_rtf(rows, 'grammar'):.3f}, free decoding {_rtf(rows, 'free'):.3f}.", "",
         "Confidence threshold calibration (natural voices, clean to 10 dB):", "",
         "| threshold | answers right | out-of-grammar accepted |", "|---|---|---|",
