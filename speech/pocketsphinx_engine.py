@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import math
 import tempfile
+import warnings
 from collections import Counter
 from collections.abc import Callable, Collection
 from functools import lru_cache
@@ -32,7 +33,7 @@ from .recognizer import NOTHING, SAMPLE_RATE, Hypothesis
 
 __all__ = [
     "PocketSphinxRecognizer", "pronunciation", "REJECT_GAP", "GAP_SCALE", "ACCEPT", "NBEST_MARGIN", "EMERGENCY_MARGIN",
-    "NO_MARGIN",
+    "NO_MARGIN", "NO_ACCEPT",
 ]
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,9 @@ LANGUAGE_WEIGHT = 3.0
 NBEST_MARGIN = 3.0  #: how far (per frame) below the top path a complete phrase may be and still be taken
 EMERGENCY_MARGIN = 3.0  #: how far below the best phrase an Emergency phrase may be and still win
 NO_MARGIN = 1.5  #: a No is not trusted when a phrase of another intent scores within this of it
+# A No needs more confidence than other answers: at white 10 dB "i can't breathe" came out as "i can
+# breathe" (0.52) and "yes it is" as "no i didn't" (0.58). Rejected, the question is asked again.
+NO_ACCEPT = 0.7
 
 
 def _decoder(sample_rate: int, **options):
@@ -187,6 +191,13 @@ class PocketSphinxRecognizer:
         return None
 
     def _decode(self, decoder, pcm: bytes) -> None:
+        # PocketSphinx 5 calls start_stream() deprecated and unnecessary, but without it the noise
+        # estimate carries over from earlier utterances and the same audio decodes differently depending
+        # on what came before ("yes" in noise came out as "can" fresh and "an" later). Each answer is
+        # decoded on its own (with its own leading silence), so results are repeatable.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            decoder.start_stream()
         decoder.start_utt()
         decoder.process_raw(pcm, False, True)
         decoder.end_utt()
@@ -210,7 +221,7 @@ class PocketSphinxRecognizer:
             return NOTHING
         confidence = round(confidence_from_gap((best[1] - loop[1]) / max(self._decoder.n_frames(), 1)), 3)
         log.info("%s grammar: complete phrase, confidence %.2f", self._kind, confidence)
-        if confidence < ACCEPT:
+        if confidence < (NO_ACCEPT if self._kind in KINDS and _intent(best[0], self._kind) == "No" else ACCEPT):
             return Hypothesis(text="", confidence=confidence, complete=False)
         return Hypothesis(text=best[0], confidence=confidence, complete=True)
 
