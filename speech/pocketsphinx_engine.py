@@ -48,7 +48,7 @@ _NBEST = 20
 LANGUAGE_WEIGHT = 3.0
 NBEST_MARGIN = 3.0  #: how far (per frame) below the top path a complete phrase may be and still be taken
 EMERGENCY_MARGIN = 3.0  #: how far below the best phrase an Emergency phrase may be and still win
-NO_MARGIN = 1.5  #: a No is not trusted when a phrase of another intent scores within this of it
+NO_MARGIN = 1.0  #: a No is not trusted when a phrase of another intent scores within this of it
 # A No needs more confidence than other answers: at white 10 dB "i can't breathe" came out as "i can
 # breathe" (0.52) and "yes it is" as "no i didn't" (0.58). Rejected, the question is asked again.
 NO_ACCEPT = 0.7
