@@ -89,7 +89,8 @@ def test_listen_recognises_one_answer_under_the_grammar(capsys, clips, text, opt
 
 
 def test_listen_plain_output_names_the_intent(capsys, clips):
-    wav = str(clips.wav("no i don't", "flite:slt", snr_db=20))
+    # What is checked here is the plain output; recognition accuracy across noise is measured in bench/voice.py.
+    wav = str(clips.wav("no i don't", "flite:slt", snr_db=20, noise="pink"))
     code, out, _err = run(capsys, "listen", "--input-wav", wav)
     assert code == 0 and "intent: No" in out and "confidence:" in out
 
