@@ -106,3 +106,10 @@ def test_unknown_kind_is_a_clear_error():
 
     with pytest.raises(ModelError, match="kind"):
         make_recognizer(kind="colour")
+
+
+def test_none_is_typed_only_never_in_a_spoken_grammar():
+    """Spoken, "none" is close to "yes" in noise (bench/voice.py): a red-flag yes must never become a no."""
+    from intents import KINDS, phrases
+
+    assert not any("none" in phrase.split() for kind in KINDS for phrase in phrases(kind))
