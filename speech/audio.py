@@ -225,8 +225,8 @@ class MicrophoneSource:
         self._stream.close()
 
 
-def has_microphone() -> bool:
-    """True when an input device exists (PortAudio missing or no device: False, never an exception)."""
+def _has_device(channels_key: str) -> bool:
+    """True when a device with channels of this kind exists (PortAudio missing or no device: False)."""
     try:
         import sounddevice
 
@@ -234,19 +234,17 @@ def has_microphone() -> bool:
     except Exception as err:  # noqa: BLE001 - PortAudio missing raises OSError or its own errors
         log.info("no audio system: %s", err)
         return False
-    return any(device.get("max_input_channels", 0) > 0 for device in devices)
+    return any(device.get(channels_key, 0) > 0 for device in devices)
+
+
+def has_microphone() -> bool:
+    """True when an input device exists (PortAudio missing or no device: False, never an exception)."""
+    return _has_device("max_input_channels")
 
 
 def has_speaker() -> bool:
     """True when an output device exists."""
-    try:
-        import sounddevice
-
-        devices = sounddevice.query_devices()
-    except Exception as err:  # noqa: BLE001 - PortAudio missing raises OSError or its own errors
-        log.info("no audio system: %s", err)
-        return False
-    return any(device.get("max_output_channels", 0) > 0 for device in devices)
+    return _has_device("max_output_channels")
 
 
 class NullSink:
