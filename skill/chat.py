@@ -115,7 +115,9 @@ def _read_answer(question: Ask, ask: Callable[[str], str]) -> Heard:
 
 def _show(turn: Turn, say: Callable[[str], None]) -> None:
     for event in turn.events:
-        if isinstance(event, Result):
+        if isinstance(event, Result) and not event.complete:
+            say("\nThe check was not finished.")
+        elif isinstance(event, Result):
             say(f"\nOutcome: {event.level.replace('_', ' ').lower()}")
             for reason in event.reasons:
                 say(f"- {reason}")
