@@ -403,9 +403,8 @@ def _finish(turn: Turn, complete: bool, repeat: bool = False) -> Turn:
     state = turn.state
     state.update(open=None, done=True, complete=complete)
     number = state["number"]
-    findings = findings_of(state)
-    outcome = assess(findings, number)
-    emergency = evaluate(findings).floor is Level.EMERGENCY
+    outcome = assess(findings_of(state), number)
+    emergency = outcome.level is Level.EMERGENCY and outcome.settled  # certain, not only cautious
     if not complete and not emergency:
         _say(turn, reply("stop_incomplete", number=number), "stop_incomplete")
     else:

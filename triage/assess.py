@@ -74,10 +74,10 @@ def _labels(names: tuple[str, ...], findings: Findings, answer: Answer) -> list[
     return [FINDINGS[name].label for name in names if findings.get(name) is answer]
 
 
-def _join(labels: list[str]) -> str:
+def _join(labels: list[str], word: str = "and") -> str:
     if len(labels) <= 1:
         return "".join(labels)
-    return ", ".join(labels[:-1]) + " and " + labels[-1]
+    return ", ".join(labels[:-1]) + f" {word} " + labels[-1]
 
 
 def _rule_reason(rule: Rule, findings: Findings) -> str:
@@ -90,19 +90,13 @@ def _rule_reason(rule: Rule, findings: Findings) -> str:
         notes.append(f"you reported {_join(present)}")
     for group in groups:
         names = tuple(name for name in rule.any if name in group)
-        notes.append(f"you reported one of: {_join_or([FINDINGS[name].label for name in names])}")
+        notes.append(f"you reported one of: {_join([FINDINGS[name].label for name in names], 'or')}")
     unsure = _labels(tuple(n for n in literals if n not in grouped), findings, Answer.UNKNOWN)
     if unsure and not groups and not present:
-        notes.append(f"you were not sure about {_join_or(unsure)}")
+        notes.append(f"you were not sure about {_join(unsure, 'or')}")
     elif unsure:
-        notes.append(f"and not sure about {_join_or(unsure)}")
+        notes.append(f"and not sure about {_join(unsure, 'or')}")
     return f"{rule.reason[0].upper()}{rule.reason[1:]} ({'; '.join(notes)})."
-
-
-def _join_or(labels: list[str]) -> str:
-    if len(labels) <= 1:
-        return "".join(labels)
-    return ", ".join(labels[:-1]) + " or " + labels[-1]
 
 
 def _self_care_reason(findings: Findings) -> str:
