@@ -241,6 +241,8 @@ def _interpret(question: Question, heard: Heard) -> tuple[str | None, dict[str, 
     simple = {"Yes": "yes", "No": "no", "DontKnow": "unknown"}.get(heard.intent or "")
     if simple:
         return simple, {}
+    if heard.intent == "Number" and question.id == "age_over_60":  # "I'm seventy" answers "over sixty?"
+        return _number_answer(question, heard.slots.get("number"))
     if _VALUE_INTENTS.get(heard.intent or "") != question.kind:
         return None, {}
     return _value_answer(question, heard.slots)
@@ -257,7 +259,9 @@ def _value_answer(question: Question, slots: dict[str, Any]) -> tuple[str | None
     return None, {}
 
 
-def _number_answer(question: Question, number: int) -> tuple[str | None, dict[str, Any]]:
+def _number_answer(question: Question, number: Any) -> tuple[str | None, dict[str, Any]]:
+    if not isinstance(number, int):
+        return None, {}
     if question.id == "age_over_60" and 0 < number < 130:
         return ("yes" if number > 60 else "no"), {}
     if question.id == "severe_pain" and 0 <= number <= 10:

@@ -134,7 +134,7 @@ QUESTIONS: tuple[Question, ...] = (
     _q("risk_minor", "yes_no", _MINOR,
        "Are you over sixty, or do you smoke, or are you very overweight, or have heart or lung disease?",
        "Over sixty, a smoker, very overweight, or heart or lung disease?", _WHY_RISK),
-    _q("age_over_60", "number", ("age_over_60",), "Are you over sixty?", "Are you over sixty?", _WHY_RISK,
+    _q("age_over_60", "yes_no", ("age_over_60",), "Are you over sixty?", "Are you over sixty?", _WHY_RISK,
        "risk_minor"),
     _q("smoking", "yes_no", ("smoking",), "Do you smoke?", "Do you smoke?", _WHY_RISK, "risk_minor"),
     _q("obesity", "yes_no", ("obesity",), "Are you very overweight?", "Are you very overweight?", _WHY_RISK,

@@ -288,3 +288,19 @@ def test_not_sure_about_lasting_pain_keeps_asking_what_could_still_explain_it():
     result, asked = play(case)
     assert result.level == "URGENT"
     assert "pain_from_back" in asked
+
+
+@pytest.mark.parametrize(("said", "expected"), [("seventy two", "yes"), ("i'm 45", "no")])
+def test_an_age_answers_the_over_sixty_question(said, expected):
+    """"Are you over sixty?" is a yes/no question (so the spoken grammar stays small), but an age said or
+    typed instead still answers it."""
+    # Unsure about the minor risks as a group, so they are asked one by one.
+    case = {"side": "right", "location": "calf", "duration_minutes": 5, "age_over_60": "unknown"}
+    dialogue = Dialogue("en-GB")
+    turn = dialogue.start()
+    while not turn.finished and turn.open_question.question != "age_over_60":
+        turn = dialogue.respond(turn.state, answer_for(case, turn.open_question))
+    assert not turn.finished, "the age question was never asked"
+    by_age = dialogue.respond(turn.state, match(said, turn.open_question.kind))
+    by_word = dialogue.respond(turn.state, YES if expected == "yes" else NO)
+    assert by_age.state == by_word.state
