@@ -196,8 +196,9 @@ def check_skill_id(envelope: Mapping[str, Any], allowed: Iterable[str]) -> None:
 
 
 def decode_json(body: bytes) -> dict[str, Any]:
+    """The request body as a JSON object; it must be UTF-8 (json.loads alone would also take UTF-16/32)."""
     try:
-        envelope = json.loads(body)
+        envelope = json.loads(body.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
         raise VerificationError("request body is not JSON") from error
     if not isinstance(envelope, dict):

@@ -17,12 +17,15 @@ from pathlib import Path
 import pytest
 import requests
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.exceptions import SerializationException
+from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill_builder import SkillBuilder
+from ask_sdk_model import RequestEnvelope
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from bench.hello_skill import build_hello_skill
-from skill.web import create_app
+from skill.web import EnvelopeSerializer, create_app
 from tests.alexa_ca import AlexaCA, envelope, post_signed, running_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,6 +81,11 @@ def test_wrong_method_and_path_are_short_json(server: str) -> None:
 )
 def test_malformed_bodies_are_refused(server: str, ca: AlexaCA, body: bytes) -> None:
     assert_client_error(post_signed(server, ca, body))
+
+
+def test_a_body_that_is_not_utf8_is_refused(server: str, ca: AlexaCA) -> None:
+    """A whole, valid envelope in UTF-16: JSON in requests must be UTF-8 (json.loads would take it)."""
+    assert_client_error(post_signed(server, ca, json.dumps(envelope("LaunchRequest")).encode("utf-16")))
 
 
 @pytest.mark.parametrize("drop", ["type", "requestId", "locale"])
@@ -165,6 +173,39 @@ def test_failing_skill_still_gives_the_emergency_advice(ca: AlexaCA, locale, num
 def test_config_refuses_a_single_string_allowlist() -> None:
     with pytest.raises(ValueError, match="SKILL_IDS"):
         create_app({"SKILL_IDS": "amzn1.ask.skill.one"}, skill=build_hello_skill())
+
+
+# Our serializer (skill.web.EnvelopeSerializer) builds the envelope from the JSON verification decoded and
+# reads ISO times itself: the model objects must be the ones ask-sdk-core's own serializer makes.
+
+SERIALIZER_STAMPS = [
+    None,  # now, as Alexa writes it: 2026-11-21T23:35:00Z
+    "2026-11-21T23:35:00.123Z",
+    "2026-11-21T23:35:00+01:00",
+    "2026-11-21T23:35:00",  # no zone
+    "Sat, 21 Nov 2026 23:35:00 GMT",  # not ISO 8601: left to dateutil
+]
+
+
+@pytest.mark.parametrize("stamp", SERIALIZER_STAMPS)
+def test_envelope_serializer_builds_what_ask_sdk_builds(stamp: str | None) -> None:
+    data = envelope("IntentRequest", intent="AMAZON.YesIntent", slots={"side": "left"}, timestamp=stamp,
+                    attributes={"dialogue": {"v": 1, "asked": ["breathless"]}}, new_session=False)
+    ours = EnvelopeSerializer().envelope(data)
+    theirs = DefaultSerializer().deserialize(json.dumps(data), RequestEnvelope)
+    assert ours == theirs
+    assert ours.request.timestamp.utcoffset() == theirs.request.timestamp.utcoffset()
+    assert DefaultSerializer().serialize(ours) == DefaultSerializer().serialize(theirs)
+
+
+@pytest.mark.parametrize("stamp", [1763767000000, "yesterday"])
+def test_envelope_serializer_refuses_what_ask_sdk_refuses(stamp) -> None:
+    data = envelope("LaunchRequest")
+    data["request"]["timestamp"] = stamp
+    with pytest.raises(SerializationException):
+        DefaultSerializer().deserialize(json.dumps(data), RequestEnvelope)
+    with pytest.raises(SerializationException):
+        EnvelopeSerializer().envelope(data)
 
 
 # Fuzz: any body, signed so that it passes verification, gets a 2xx or 4xx answer, never a 5xx.
