@@ -150,19 +150,18 @@ def _apply_answer(question: Question, answer: str, raw: dict[str, Any], any_yes:
 
 def _wanted(findings: Findings, result: Evaluation) -> set[str]:
     """Findings still unknown that appear in a rule which could raise the level above what is certain."""
-    wanted: set[str] = set()
+    names: set[str] = set()
     for rule in result.undecided:
         if rule.level > result.floor:
-            wanted.update(_open_literals(rule, findings))
-    return wanted
+            names.update(_open_literals(rule, findings))
+    answers = findings.answers  # findings.get without a method call per name
+    return {name for name in names if answers.get(name, Answer.UNKNOWN) is Answer.UNKNOWN}
 
 
-def _open_literals(rule: Rule, findings: Findings) -> list[str]:
-    """The unknown findings that could still decide this rule (an `any` already met needs no more)."""
+def _open_literals(rule: Rule, findings: Findings) -> tuple[str, ...]:
+    """The findings that could still decide this rule, known or not (an `any` already met needs no more)."""
     names = rule.all + rule.none
-    if not any_met(rule, findings):
-        names += rule.any
-    return [name for name in names if findings.get(name) is Answer.UNKNOWN]
+    return names if any_met(rule, findings) else names + rule.any
 
 
 def _unsure(state: dict[str, Any]) -> set[str]:
@@ -173,7 +172,8 @@ def _unsure(state: dict[str, Any]) -> set[str]:
 
 def _locked(rule: Rule, findings: Findings, unsure: set[str]) -> bool:
     """True if no answer still to come can rule this possible rule out (what keeps it open is unanswerable)."""
-    fixed = all(name in unsure for name in rule.all + rule.none if findings.get(name) is Answer.UNKNOWN)
+    answers = findings.answers
+    fixed = all(name in unsure for name in rule.all + rule.none if answers.get(name, Answer.UNKNOWN) is Answer.UNKNOWN)
     return fixed and (any_met(rule, findings) or any(name in unsure for name in rule.any))
 
 

@@ -38,41 +38,82 @@ class Evaluation:
         return self.floor == self.level
 
 
-def _holds(findings: Findings, name: str) -> bool:
-    return findings.get(name) is Answer.YES
+@dataclass(frozen=True)
+class _Known:
+    """The yes and no answers of one Findings as sets, so each rule is a few set operations."""
+
+    yes: frozenset[str]
+    no: frozenset[str]
+    any_yes: tuple[frozenset[str], ...]
+
+    @classmethod
+    def of(cls, findings: Findings) -> _Known:
+        answers = findings.answers
+        return cls(
+            yes=frozenset(name for name, answer in answers.items() if answer is Answer.YES),
+            no=frozenset(name for name, answer in answers.items() if answer is Answer.NO),
+            any_yes=findings.any_yes,
+        )
 
 
-def _may_hold(findings: Findings, name: str) -> bool:
-    return findings.get(name) is not Answer.NO
+@dataclass(frozen=True)
+class _RuleSets:
+    """A rule's literals as sets (made once per rule of RULES, see _sets_of)."""
+
+    all: frozenset[str]
+    any: frozenset[str]
+    none: frozenset[str]
+
+    @classmethod
+    def of(cls, rule: Rule) -> _RuleSets:
+        return cls(all=frozenset(rule.all), any=frozenset(rule.any), none=frozenset(rule.none))
+
+
+_RULES_SETS = tuple(_RuleSets.of(rule) for rule in RULES)
+
+
+def _sets_of(rules: tuple[Rule, ...]) -> tuple[_RuleSets, ...]:
+    return _RULES_SETS if rules is RULES else tuple(_RuleSets.of(rule) for rule in rules)
+
+
+def _any_certain(known: _Known, names: frozenset[str]) -> bool:
+    return not names.isdisjoint(known.yes) or any(group <= names for group in known.any_yes)
+
+
+def _certain(sets: _RuleSets, known: _Known) -> bool:
+    return (
+        sets.all <= known.yes
+        and (not sets.any or _any_certain(known, sets.any))
+        and sets.none <= known.no
+    )
+
+
+def _possible(sets: _RuleSets, known: _Known) -> bool:
+    return (
+        sets.all.isdisjoint(known.no)
+        and (not sets.any or not sets.any <= known.no)
+        and sets.none.isdisjoint(known.yes)
+    )
 
 
 def any_met(rule: Rule, findings: Findings) -> bool:
     """True if the rule's `any` part (if it has one) is already certainly met."""
-    return not rule.any or _any_certain(findings, rule.any)
-
-
-def _any_certain(findings: Findings, names: tuple[str, ...]) -> bool:
-    if any(_holds(findings, name) for name in names):
+    if not rule.any:
         return True
-    return any(group <= set(names) for group in findings.any_yes)
+    answers = findings.answers
+    if any(answers.get(name) is Answer.YES for name in rule.any):
+        return True
+    return any(group.issubset(rule.any) for group in findings.any_yes)
 
 
 def certain(rule: Rule, findings: Findings) -> bool:
     """True if the rule fires whatever the unknown answers turn out to be."""
-    return (
-        all(_holds(findings, name) for name in rule.all)
-        and (not rule.any or _any_certain(findings, rule.any))
-        and all(findings.get(name) is Answer.NO for name in rule.none)
-    )
+    return _certain(_RuleSets.of(rule), _Known.of(findings))
 
 
 def possible(rule: Rule, findings: Findings) -> bool:
     """True unless some known answer rules it out."""
-    return (
-        all(_may_hold(findings, name) for name in rule.all)
-        and (not rule.any or any(_may_hold(findings, name) for name in rule.any))
-        and all(findings.get(name) is not Answer.YES for name in rule.none)
-    )
+    return _possible(_RuleSets.of(rule), _Known.of(findings))
 
 
 def _top(rules: Iterable[Rule]) -> Level:
@@ -81,12 +122,17 @@ def _top(rules: Iterable[Rule]) -> Level:
 
 def evaluate(findings: Findings, rules: tuple[Rule, ...] = RULES) -> Evaluation:
     """The cautious level, the certain floor, and the rules that decided."""
-    might = [rule for rule in rules if possible(rule, findings)]
-    sure = [rule for rule in might if certain(rule, findings)]
-    undecided = tuple(rule for rule in might if rule not in sure)
-    level, floor = _top(might), _top(sure)
+    known = _Known.of(findings)
+    checked = [  # (rule, certain) for every rule that might fire, in order
+        (rule, _certain(sets, known))
+        for rule, sets in zip(rules, _sets_of(rules), strict=True)
+        if _possible(sets, known)
+    ]
+    undecided = tuple(rule for rule, sure in checked if not sure)
+    level = _top(rule for rule, _ in checked)
+    floor = _top(rule for rule, sure in checked if sure)
     # When the level is certain, the certain rules explain it; otherwise every rule that might reach it does.
-    pool = sure if floor == level else might
-    deciding = tuple(rule for rule in pool if rule.level == level)
-    uncertain = tuple(rule for rule in deciding if rule in undecided)
+    pool = [(rule, sure) for rule, sure in checked if sure] if floor == level else checked
+    deciding = tuple(rule for rule, _ in pool if rule.level == level)
+    uncertain = tuple(rule for rule, sure in pool if rule.level == level and not sure)
     return Evaluation(level=level, floor=floor, deciding=deciding, uncertain=uncertain, undecided=undecided)
