@@ -148,20 +148,13 @@ def _apply_answer(question: Question, answer: str, raw: dict[str, Any], any_yes:
 
 # ---- choosing the next question ----------------------------------------------------------------------------
 
-def _wanted(findings: Findings, result: Evaluation) -> set[str]:
+def _wanted(result: Evaluation) -> set[str]:
     """Findings still unknown that appear in a rule which could raise the level above what is certain."""
-    names: set[str] = set()
-    for rule in result.undecided:
+    wanted: set[str] = set()
+    for rule, unknown in zip(result.undecided, result.open_findings, strict=True):
         if rule.level > result.floor:
-            names.update(_open_literals(rule, findings))
-    answers = findings.answers  # findings.get without a method call per name
-    return {name for name in names if answers.get(name, Answer.UNKNOWN) is Answer.UNKNOWN}
-
-
-def _open_literals(rule: Rule, findings: Findings) -> tuple[str, ...]:
-    """The findings that could still decide this rule, known or not (an `any` already met needs no more)."""
-    names = rule.all + rule.none
-    return names if any_met(rule, findings) else names + rule.any
+            wanted.update(unknown)
+    return wanted
 
 
 def _unsure(state: dict[str, Any]) -> set[str]:
@@ -190,7 +183,7 @@ def next_question(state: dict[str, Any]) -> Question | None:
     result = evaluate(findings)
     if _outcome_fixed(state, findings, result):
         return None
-    wanted = _wanted(findings, result)
+    wanted = _wanted(result)
     for question in QUESTIONS:
         if question.id not in state["answers"] and wanted.intersection(question.findings):
             return question

@@ -32,6 +32,9 @@ class Evaluation:
     """Deciding rules that are not certain: they count only because something is unknown."""
     undecided: tuple[Rule, ...] = ()
     """Every rule that might fire but is not certain to: what further answers could still decide."""
+    open_findings: tuple[frozenset[str], ...] = ()
+    """For each undecided rule, in the same order: its findings still unknown that could decide it (an `any`
+    part already met needs no more). The dialogue asks about these."""
 
     @property
     def settled(self) -> bool:
@@ -55,6 +58,10 @@ class _Known:
             any_yes=findings.any_yes,
         )
 
+    @property
+    def answered(self) -> frozenset[str]:
+        return self.yes | self.no
+
 
 @dataclass(frozen=True)
 class _RuleSets:
@@ -63,10 +70,14 @@ class _RuleSets:
     all: frozenset[str]
     any: frozenset[str]
     none: frozenset[str]
+    all_and_none: frozenset[str]
+    every: frozenset[str]
 
     @classmethod
     def of(cls, rule: Rule) -> _RuleSets:
-        return cls(all=frozenset(rule.all), any=frozenset(rule.any), none=frozenset(rule.none))
+        all_and_none = frozenset(rule.all + rule.none)
+        return cls(frozenset(rule.all), frozenset(rule.any), frozenset(rule.none), all_and_none,
+                   all_and_none | frozenset(rule.any))
 
 
 _RULES_SETS = tuple(_RuleSets.of(rule) for rule in RULES)
@@ -96,6 +107,12 @@ def _possible(sets: _RuleSets, known: _Known) -> bool:
     )
 
 
+def _open(sets: _RuleSets, known: _Known, answered: frozenset[str]) -> frozenset[str]:
+    """The rule's findings still unknown that could decide it (an `any` part already met needs no more)."""
+    any_met_now = not sets.any or _any_certain(known, sets.any)
+    return (sets.all_and_none if any_met_now else sets.every) - answered
+
+
 def any_met(rule: Rule, findings: Findings) -> bool:
     """True if the rule's `any` part (if it has one) is already certainly met."""
     if not rule.any:
@@ -123,16 +140,18 @@ def _top(rules: Iterable[Rule]) -> Level:
 def evaluate(findings: Findings, rules: tuple[Rule, ...] = RULES) -> Evaluation:
     """The cautious level, the certain floor, and the rules that decided."""
     known = _Known.of(findings)
-    checked = [  # (rule, certain) for every rule that might fire, in order
-        (rule, _certain(sets, known))
+    checked = [  # (rule, its sets, certain) for every rule that might fire, in order
+        (rule, sets, _certain(sets, known))
         for rule, sets in zip(rules, _sets_of(rules), strict=True)
         if _possible(sets, known)
     ]
-    undecided = tuple(rule for rule, sure in checked if not sure)
-    level = _top(rule for rule, _ in checked)
-    floor = _top(rule for rule, sure in checked if sure)
+    answered = known.answered
+    open_findings = tuple(_open(sets, known, answered) for _, sets, sure in checked if not sure)
+    undecided = tuple(rule for rule, _, sure in checked if not sure)
+    level = _top(rule for rule, _, _ in checked)
+    floor = _top(rule for rule, _, sure in checked if sure)
     # When the level is certain, the certain rules explain it; otherwise every rule that might reach it does.
-    pool = [(rule, sure) for rule, sure in checked if sure] if floor == level else checked
+    pool = [(rule, sure) for rule, _, sure in checked if sure or floor != level]
     deciding = tuple(rule for rule, _ in pool if rule.level == level)
     uncertain = tuple(rule for rule, sure in pool if rule.level == level and not sure)
-    return Evaluation(level=level, floor=floor, deciding=deciding, uncertain=uncertain, undecided=undecided)
+    return Evaluation(level, floor, deciding, uncertain, undecided, open_findings)
