@@ -55,7 +55,8 @@ Stop and DontKnow are recognised under every kind (and with kind None).
 ``phrases(kind)``: every sentence a recognizer grammar for that kind should accept (the kind's own
 answers, Yes/No/DontKnow and the always-on intents), lower case, words only, numbers spelt out.
 ``load_intents()``: the parsed hassil Intents, for the grammar and Alexa exporters. Template data blocks
-with ``metadata: {grammar: false}`` are typed-only variants that the exporters should leave out.
+with ``metadata: {spoken: false}`` are typed-only variants that the exporters leave out; only blocks with
+``metadata: {recognizer: true}`` (the small spoken core) make up the recognizer grammars.
 
 Confidence is the strictness of the matching pass that succeeded (1.0 exact, 0.9 fillers at the edges,
 0.8 fillers anywhere, 0.7 spelling repairs or an emergency spotted in a longer sentence); see

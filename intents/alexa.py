@@ -1,7 +1,7 @@
 """The Alexa interaction model and skill package, generated from the intent templates (intents/sentences).
 
 How the templates become an Alexa model:
-- Samples come from the spoken templates (data blocks marked `grammar: false` are typed-only and left out).
+- Samples come from the spoken templates (data blocks marked `spoken: false` are typed-only and left out).
   Each template is expanded so that every alternative appears in at least one sample, without the full
   cross product (Alexa generalises from representative samples, and caps their number); lists stay
   `{slot}` placeholders.
@@ -255,7 +255,7 @@ def _fixed_slot(data: IntentData) -> tuple[str, str] | None:
 
 
 def _is_spoken(data: IntentData) -> bool:
-    return (data.metadata or {}).get("grammar", True) is not False
+    return (data.metadata or {}).get("spoken", True) is not False
 
 
 def _block_samples(data: IntentData, expander: _Expander) -> list[str]:

@@ -426,7 +426,7 @@ def phrases(kind: str) -> list[str]:
     """Every sentence a recognizer grammar for a question of this kind should accept (sorted, unique).
 
     The kind's own answers, Yes/No/DontKnow and the always-on intents; lower case, words only, numbers
-    spelt out. Typed-only template blocks (metadata grammar: false) are left out.
+    spelt out. Only the small spoken core (template blocks with metadata ``recognizer: true``) is used.
     """
     if kind not in KINDS:
         raise UnknownKindError(f"unknown question kind {kind!r}; expected one of {KINDS}")
@@ -444,11 +444,11 @@ def _phrases(kind: str) -> tuple[str, ...]:
 
 @functools.cache
 def intent_phrases(name: str) -> frozenset[str]:
-    """The spoken sentences of one intent (its grammar blocks only), cleaned as phrases() promises."""
+    """The recognizer phrases of one intent (its ``recognizer: true`` blocks), cleaned as phrases() promises."""
     intents = load_intents()
     found: set[str] = set()
     for data in intents.intents[name].data:
-        if (data.metadata or {}).get("grammar", True) is False:
+        if not (data.metadata or {}).get("recognizer", False):
             continue
         lists = {**intents.slot_lists, **data.slot_lists}
         rules = {**intents.expansion_rules, **data.expansion_rules}

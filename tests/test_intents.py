@@ -174,7 +174,8 @@ def test_the_indexed_copy_reads_texts_like_the_yaml_file():
 @pytest.mark.parametrize("kind", KINDS)
 def test_phrases_are_clean_and_bounded(kind):
     found = phrases(kind)
-    assert 100 < len(found) <= 5000
+    # The small spoken core: every phrase is one more way to mishear (see intents/sentences/en.yaml).
+    assert 50 < len(found) <= 300
     assert len(set(found)) == len(found)
     for phrase in found:
         assert re.fullmatch(r"[a-z']+( [a-z']+)*", phrase), phrase
@@ -183,18 +184,17 @@ def test_phrases_are_clean_and_bounded(kind):
 
 
 def test_phrases_hold_only_the_kinds_own_answers():
-    assert "sixty seven" in phrases("number") and "sixty seven" not in phrases("yes_no")
+    assert "seven out of ten" in phrases("number") and "seven out of ten" not in phrases("yes_no")
     assert "the left one" in phrases("side") and "the left one" not in phrases("duration")
     assert "my calf" in phrases("location") and "my calf" not in phrases("side")
     assert "two days" in phrases("duration") and "two days" not in phrases("number")
 
 
 def test_phrases_spell_numbers_out():
-    assert "sixty seven" in phrases("number")
-    assert "i'm sixty seven years old" in phrases("number")
+    assert "seven" in phrases("number")
     assert "seven out of ten" in phrases("number")
-    assert "about twenty minutes" in phrases("duration")
-    assert "half an hour" in phrases("duration")
+    assert "twenty minutes" in phrases("duration")
+    assert "an hour" in phrases("duration")
     assert "the left one" in phrases("side")
     assert "behind the knee" in phrases("location")
     for kind in KINDS:
@@ -380,3 +380,13 @@ def test_the_command_line_matches_and_lists_phrases():
     assert listed.stdout.splitlines() == phrases("side")
     bad = subprocess.run([sys.executable, "-m", "intents", "--kind", "colour", "x"], capture_output=True, text=True)
     assert bad.returncode == 2 and "invalid choice" in bad.stderr
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_recognizer_phrase_reads_as_its_own_intent(kind):
+    """The recognizer hands its phrase to the text matcher: each must come back as the intent it was written
+    under (a phrase of Side read as Yes under the side question would answer the wrong thing)."""
+    wrong = [(name, phrase, match(phrase, kind).intent)
+             for name in dict.fromkeys((*KIND_INTENTS[kind], *ALWAYS_ON))
+             for phrase in intent_phrases(name) if match(phrase, kind).intent != name]
+    assert wrong == []

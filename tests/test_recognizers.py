@@ -38,9 +38,9 @@ SAMPLES = [
     ("side", "both legs", "Side", {"side": "both"}),
     ("location", "behind the knee", "Location", {"location": "behind_knee"}),
     ("location", "my calf", "Location", {"location": "calf"}),
-    ("duration", "about an hour", "Duration", {"minutes": 60.0}),
+    ("duration", "an hour", "Duration", {"minutes": 60.0}),
     ("duration", "two days", "Duration", {"minutes": 2880.0}),
-    ("number", "sixty seven", "Number", {"number": 67}),
+    ("number", "five out of ten", "Number", {"number": 5}),
     ("number", "seven", "Number", {"number": 7}),
 ]
 EMERGENCIES = ["i can't breathe", "i have chest pain", "i'm coughing up blood", "i fainted"]
