@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import isodate
@@ -130,8 +131,15 @@ def heard_from_intent(intent: Any) -> Heard:
 # ---- rendering a Turn ----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1024)
 def _inner(ssml: str) -> str:
+    """SSML without its <speak> wrapper (cached: the same few sentences come back turn after turn)."""
     return _SPEAK.sub("", ssml).strip()
+
+
+@lru_cache(maxsize=256)
+def _reprompt(text: str, number: str) -> str:
+    return _inner(ssml(text, number))
 
 
 def _speech(events: list) -> str:
@@ -152,7 +160,7 @@ def render(handler_input: HandlerInput, turn: Any) -> Response:
     builder = handler_input.response_builder.speak(_speech(turn.events))
     question = turn.open_question
     if question is not None:
-        builder.ask(_inner(ssml(question.reprompt, turn.state.get("number", ""))))
+        builder.ask(_reprompt(question.reprompt, turn.state.get("number", "")))
         return builder.response
     if turn.result is not None:
         builder.set_card(_card(turn.result))

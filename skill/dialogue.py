@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from intents import Heard
@@ -202,7 +203,9 @@ def _advance(turn: Turn) -> Turn:
     return turn
 
 
+@lru_cache(maxsize=512)
 def _ask_event(question: Question, number: str) -> Ask:
+    """The Ask for a question (cached: a pure function of two immutable values, built about 3 times a turn)."""
     text = question.text
     reprompt = f"{question.reprompt} {EXPECT[question.kind]}"
     return Ask(question.id, question.kind, question.findings, text, ssml(text, number), reprompt)

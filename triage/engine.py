@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .findings import Answer, Findings
 from .levels import Level
@@ -88,7 +89,9 @@ def _sets_of(rules: tuple[Rule, ...]) -> tuple[_RuleSets, ...]:
 
 
 def _any_certain(known: _Known, names: frozenset[str]) -> bool:
-    return not names.isdisjoint(known.yes) or any(group <= names for group in known.any_yes)
+    if not names.isdisjoint(known.yes):
+        return True
+    return bool(known.any_yes) and any(group <= names for group in known.any_yes)
 
 
 def _certain(sets: _RuleSets, known: _Known) -> bool:
@@ -138,8 +141,23 @@ def _top(rules: Iterable[Rule]) -> Level:
 
 
 def evaluate(findings: Findings, rules: tuple[Rule, ...] = RULES) -> Evaluation:
-    """The cautious level, the certain floor, and the rules that decided."""
-    known = _Known.of(findings)
+    """The cautious level, the certain floor, and the rules that decided.
+
+    With the standard RULES, results are cached by the yes/no/unknown answers and "at least one" groups (all
+    that the evaluation reads): conversations go through the same few states again and again, every opening
+    turn especially, and an Evaluation is immutable, so a cached one can be shared."""
+    if rules is RULES:
+        groups = tuple(frozenset(group) for group in findings.any_yes)
+        return _evaluate_rules(frozenset(findings.answers.items()), groups)
+    return _evaluate(_Known.of(findings), rules)
+
+
+@lru_cache(maxsize=4096)
+def _evaluate_rules(answers: frozenset[tuple[str, Answer]], any_yes: tuple[frozenset[str], ...]) -> Evaluation:
+    return _evaluate(_Known.of(Findings(answers=dict(answers), any_yes=any_yes)), RULES)
+
+
+def _evaluate(known: _Known, rules: tuple[Rule, ...]) -> Evaluation:
     checked = [  # (rule, its sets, certain) for every rule that might fire, in order
         (rule, sets, _certain(sets, known))
         for rule, sets in zip(rules, _sets_of(rules), strict=True)
