@@ -18,17 +18,20 @@ A grammar forces any speech onto some phrase, so the result is checked twice bef
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import math
-import tempfile
-import warnings
+import subprocess
+import sys
+import weakref
 from collections import Counter
 from collections.abc import Callable, Collection
 from functools import lru_cache
-from pathlib import Path
 
 from intents import KINDS, grammars, match
 
+from . import phone_loop
 from .denoise import LEVEL, NoiseSuppressor
 from .errors import ModelError
 from .recognizer import NOTHING, SAMPLE_RATE, Hypothesis
@@ -65,9 +68,7 @@ def _decoder(sample_rate: int, **options):
     it at 8 kHz with a filter bank cut at 3.5-3.9 kHz got 31-45% of the human digits right against 78%
     upsampled (bench/voice.py measures both)."""
     try:
-        from pocketsphinx import Decoder
-
-        return Decoder(samprate=sample_rate, loglevel="FATAL", lw=LANGUAGE_WEIGHT, lm=None, **options)
+        return phone_loop.make_decoder(sample_rate, lw=LANGUAGE_WEIGHT, **options)
     except (ImportError, RuntimeError, ValueError) as error:
         raise ModelError(f"PocketSphinx could not start its built-in English model: {error}") from error
 
@@ -121,24 +122,85 @@ def confidence_from_gap(gap_per_frame: float) -> float:
     return 1.0 / (1.0 + math.exp(-(gap_per_frame - REJECT_GAP) / GAP_SCALE))
 
 
-def _phone_loop_decoder(sample_rate: int):
-    """A decoder for the free phone loop: no language model and a one-line dictionary (the loop needs only
-    the acoustic model's phones), so it adds about 30 MB instead of 90."""
-    with tempfile.TemporaryDirectory() as scratch:
-        dictionary = Path(scratch) / "loop.dict"
-        dictionary.write_text("sil SIL\n")
-        decoder = _decoder(sample_rate, dict=str(dictionary))
-    decoder.add_allphone_file("phone_loop", None)
-    decoder.activate_search("phone_loop")
-    return decoder
-
-
 def _score(decoder) -> tuple[str, int] | None:
     """The decoder's best hypothesis and its path score in log units, or None."""
     hyp = decoder.hyp()
     if hyp is None or not hyp.hypstr:
         return None
     return hyp.hypstr, decoder.logmath.log(hyp.best_score)
+
+
+class PhoneLoop:
+    """The phone-loop pass, in a worker process when ``parallel`` (see speech/phone_loop.py), else here.
+
+    If the worker cannot start, or dies, the pass runs in this process from then on: slower, same result."""
+
+    def __init__(self, sample_rate: int, parallel: bool = True):
+        self.sample_rate = sample_rate
+        self._local = None
+        self._worker: subprocess.Popen | None = None
+        self._pending: bytes | None = None
+        if parallel:
+            self._start_worker()
+
+    def _start_worker(self) -> None:
+        command = [sys.executable, phone_loop.__file__, str(self.sample_rate), str(LANGUAGE_WEIGHT)]
+        try:
+            self._worker = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=subprocess.DEVNULL)
+        except OSError as error:
+            log.warning("phone-loop worker did not start (%s): scoring in this process", error)
+            return
+        self._finalizer = weakref.finalize(self, _stop, self._worker)
+
+    def submit(self, pcm: bytes) -> None:
+        """Start scoring one answer (in the worker, or later in result())."""
+        self._pending = pcm
+        if self._worker is not None:
+            try:
+                self._worker.stdin.write(phone_loop.HEADER.pack(len(pcm)) + pcm)
+                self._worker.stdin.flush()
+            except OSError:
+                self._lose_worker()
+
+    def result(self) -> int | None:
+        """The phone loop's best path score for the submitted answer, or None."""
+        pcm, self._pending = self._pending, None
+        if pcm is None:
+            return None
+        if self._worker is not None:
+            try:
+                return json.loads(self._worker.stdout.readline())["score"]
+            except (OSError, ValueError, KeyError, TypeError):
+                self._lose_worker()
+        return phone_loop.loop_score(self._local_decoder(), pcm)
+
+    def _local_decoder(self):
+        if self._local is None:
+            self._local = phone_loop.phone_loop_decoder(self.sample_rate, lw=LANGUAGE_WEIGHT)
+        return self._local
+
+    def _lose_worker(self) -> None:
+        log.warning("phone-loop worker stopped: scoring in this process from now on")
+        _stop(self._worker)
+        self._worker = None
+
+    def close(self) -> None:
+        if self._worker is not None:
+            _stop(self._worker)
+            self._worker = None
+
+
+def _stop(worker: subprocess.Popen | None) -> None:
+    if worker is None or worker.poll() is not None:
+        return
+    with contextlib.suppress(OSError):
+        worker.stdin.close()
+    try:
+        worker.wait(timeout=2)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 class PocketSphinxRecognizer:
@@ -152,13 +214,13 @@ class PocketSphinxRecognizer:
 
     def __init__(self, kind: str = "yes_no", sample_rate: int = SAMPLE_RATE,
                  phrases_for: Callable[[str], Collection[str]] = grammars.phrase_set,
-                 noise_suppression: int = LEVEL):
+                 noise_suppression: int = LEVEL, parallel: bool = True):
         self.sample_rate = sample_rate
         self._denoise = NoiseSuppressor(noise_suppression if sample_rate == SAMPLE_RATE else 0)
         self._phrases_for = phrases_for
         self._phrases: dict[str, frozenset[str]] = {}
         self._decoder = _decoder(sample_rate)
-        self._loop = _phone_loop_decoder(sample_rate)
+        self._loop = PhoneLoop(sample_rate, parallel)
         self._kind = ""
         self._in_utterance = False
         self._audio = bytearray()
@@ -195,18 +257,6 @@ class PocketSphinxRecognizer:
         self._audio += pcm
         return None
 
-    def _decode(self, decoder, pcm: bytes) -> None:
-        # PocketSphinx 5 calls start_stream() deprecated and unnecessary, but without it the noise
-        # estimate carries over from earlier utterances and the same audio decodes differently depending
-        # on what came before ("yes" in noise came out as "can" fresh and "an" later). Each answer is
-        # decoded on its own (with its own leading silence), so results are repeatable.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            decoder.start_stream()
-        decoder.start_utt()
-        decoder.process_raw(pcm, False, True)
-        decoder.end_utt()
-
     def finish(self) -> Hypothesis:
         if not self._in_utterance:
             return NOTHING
@@ -215,20 +265,22 @@ class PocketSphinxRecognizer:
         self._audio = bytearray()
         if not pcm:
             return NOTHING
+        self._loop.submit(pcm)  # the phone loop runs in its worker while the grammar pass runs here
         self._decoder.activate_search(self._kind)
-        self._decode(self._decoder, pcm)
+        phone_loop.decode(self._decoder, pcm)
         best = self._complete_result()
-        if best is None:
+        loop = self._loop.result()
+        if best is None or loop is None:
             return NOTHING
-        self._decode(self._loop, pcm)
-        loop = _score(self._loop)
-        if loop is None:
-            return NOTHING
-        confidence = round(confidence_from_gap((best[1] - loop[1]) / max(self._decoder.n_frames(), 1)), 3)
+        confidence = round(confidence_from_gap((best[1] - loop) / max(self._decoder.n_frames(), 1)), 3)
         log.info("%s grammar: complete phrase, confidence %.2f", self._kind, confidence)
         if confidence < (NO_ACCEPT if self._kind in KINDS and _intent(best[0], self._kind) == "No" else ACCEPT):
             return Hypothesis(text="", confidence=confidence, complete=False)
         return Hypothesis(text=best[0], confidence=confidence, complete=True)
+
+    def close(self) -> None:
+        """Stop the phone-loop worker (also done when the recognizer is garbage-collected)."""
+        self._loop.close()
 
     def _complete_result(self) -> tuple[str, int] | None:
         """The phrase to score: the best complete phrase among the near n-best, preferring an Emergency one.

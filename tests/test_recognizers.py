@@ -170,3 +170,38 @@ def test_rejected_or_incomplete_hypotheses_are_not_understood():
     assert heard_from(Hypothesis("no", 0.9, False), "yes_no").intent is None
     heard = heard_from(Hypothesis("no", 0.6, True), "yes_no")
     assert (heard.intent, heard.confidence) == ("No", 0.6)
+
+
+def test_the_phone_loop_worker_scores_as_the_process_itself_would(clips):
+    """The phone-loop pass in its worker process gives the very score the in-process pass gives, and when
+    the worker dies the recognizer carries on in-process with the same results."""
+    from speech.pocketsphinx_engine import PhoneLoop
+
+    answers = [clips.pcm(text, "flite:slt", 20, "pink") for text in ("yes it is", "the kettle is on")]
+    local, worker = PhoneLoop(16000, parallel=False), PhoneLoop(16000, parallel=True)
+    expected = []
+    for pcm in answers:
+        local.submit(pcm)
+        expected.append(local.result())
+    assert all(isinstance(score, int) for score in expected)
+    got = []
+    for pcm in answers:
+        worker.submit(pcm)
+        got.append(worker.result())
+    assert got == expected
+    worker._worker.kill()
+    worker._worker.wait()
+    worker.submit(answers[0])
+    assert worker.result() == expected[0]
+    assert worker._worker is None
+    worker.close()
+
+
+def test_closing_the_recognizer_stops_its_worker():
+    from speech.pocketsphinx_engine import PocketSphinxRecognizer
+
+    recognizer = PocketSphinxRecognizer()
+    process = recognizer._loop._worker
+    assert process is not None and process.poll() is None
+    recognizer.close()
+    assert process.poll() is not None
