@@ -305,13 +305,6 @@ def _endpoint_config(args) -> EndpointConfig:
 
 def _recognizer(args):
     model = args.vosk_model
-    if args.engine == "vosk" and model is None:
-        from speech.models import default_models_dir, find_vosk_model
-
-        model = find_vosk_model()
-        if model is None:
-            raise ModelError(f"no Vosk model found in {default_models_dir()}: install one with "
-                             "`legcheck models install small-en-us` or pass --vosk-model DIR")
     if model is not None and not model.is_dir():
         raise ModelError(f"Vosk model folder not found: {model}")
     from speech.recognizer import make_recognizer

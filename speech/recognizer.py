@@ -67,7 +67,8 @@ class Recognizer(Protocol):
 
 def make_recognizer(engine: str = "pocketsphinx", vosk_model: str | None = None,
                     kind: str = "yes_no") -> Recognizer:
-    """Build a recognizer: PocketSphinx (embedded, the default) or Vosk (needs ``vosk_model``, a model dir).
+    """Build a recognizer: PocketSphinx (embedded, the default) or Vosk (``vosk_model``, a model dir; by
+    default the first model installed under models/, see ``legcheck models``).
 
     Raises ModelError when the model is missing or lacks grammar words, SpeechError for an unknown engine.
     """
@@ -78,5 +79,16 @@ def make_recognizer(engine: str = "pocketsphinx", vosk_model: str | None = None,
     if engine == "vosk":
         from .vosk_engine import VoskRecognizer
 
-        return VoskRecognizer(model_path=vosk_model, kind=kind)
+        return VoskRecognizer(model_path=vosk_model or str(_installed_vosk_model()), kind=kind)
     raise SpeechError(f"unknown speech engine {engine!r}: choose one of {', '.join(ENGINES)}")
+
+
+def _installed_vosk_model():
+    from .errors import ModelError
+    from .models import default_models_dir, find_vosk_model
+
+    model = find_vosk_model()
+    if model is None:
+        raise ModelError(f"no Vosk model found in {default_models_dir()}: install one with "
+                         "`legcheck models install small-en-us` or pass --vosk-model DIR")
+    return model

