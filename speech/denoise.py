@@ -7,10 +7,12 @@ Home Assistant's voice pipeline uses, with wheels for x86-64 and the Raspberry P
 54% at its strongest level, and clean speech stayed as good (98%); ``noisereduce`` (spectral gating) made
 things worse (49% and 32%). bench/voice.py measures the product path with it on.
 
-The suppressor learns the noise from the audio it sees. An answer always starts with noise alone (the
-endpointer's pre-roll), so before processing an answer it first hears the answer's opening ``LEAD_MS`` a few
-times over: the noise estimate is settled when the words begin, and each answer is processed on its own (the
-same audio always gives the same result).
+The suppressor learns the noise from the audio it sees. An answer from the endpointer comes with noise
+alone around the words (half a second of pre-roll, and the trailing silence), so before processing an
+answer it first hears the answer's quietest ``LEAD_MS`` a few times over: the noise estimate is settled when
+the words begin, and each answer is processed on its own (the same audio always gives the same result). The
+quietest stretch, not simply the opening: a recording cut tight around the words (the human digits in
+bench/voice.py) has speech from its first frame.
 """
 
 from __future__ import annotations
@@ -44,11 +46,24 @@ class NoiseSuppressor:
         if not self.level or len(pcm) < _FRAME:
             return pcm
         processor = _processor(self.level)
-        lead = pcm[: min(len(pcm), LEAD_MS * 32) // _FRAME * _FRAME]
+        lead = _quietest(pcm)
         for _ in range(_WARM_UP):
             _run(processor, lead)
         padded = pcm + b"\0" * (-len(pcm) % _FRAME)
         return _run(processor, padded)[: len(pcm)]
+
+
+def _quietest(pcm: bytes) -> bytes:
+    """The quietest ``LEAD_MS`` of the answer, in whole 10 ms frames."""
+    import numpy as np
+
+    frames = len(pcm) // _FRAME
+    span = min(LEAD_MS // 10, frames)
+    samples = np.frombuffer(pcm[: frames * _FRAME], dtype="<i2").astype(np.float64)
+    energy = np.mean(samples.reshape(frames, _FRAME // 2) ** 2, axis=1)
+    window = np.convolve(energy, np.ones(span), mode="valid")
+    start = int(np.argmin(window))
+    return pcm[start * _FRAME: (start + span) * _FRAME]
 
 
 def _processor(level: int):

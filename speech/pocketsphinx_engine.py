@@ -321,7 +321,7 @@ class PocketSphinxRecognizer:
             return []
         accepted = self._phrases[self._kind]
         found: list[tuple[str, int]] = [top] if top[0] in accepted else []
-        for _, hyp in zip(range(_NBEST), self._decoder.nbest(), strict=False):
+        for _, hyp in zip(range(_NBEST), self._decoder.nbest() or (), strict=False):  # None without a lattice
             if hyp is None or not hyp.hypstr:
                 continue
             score = self._decoder.logmath.log(hyp.best_score)
