@@ -72,3 +72,16 @@ def test_any_answer_turned_unknown_never_lowers_the_level(case, name, known):
 def test_self_care_only_when_no_clot_sign_is_present(case):
     if level(case) is Level.SELF_CARE:
         assert all(case[name] == "no" for name in PE_SIGNS + LEG_SIGNS + ("cold_pale_or_numb",))
+
+
+@settings(max_examples=300)
+@given(cases(), st.lists(st.sampled_from(PE_SIGNS), min_size=2, max_size=3, unique=True))
+def test_the_cached_evaluation_equals_a_fresh_one(case, group):
+    """evaluate() caches results for the standard rules; a copy of the rules (not the same object) skips the
+    cache, so both paths must agree, "at least one of" groups included."""
+    from triage.engine import evaluate
+    from triage.findings import Findings
+    from triage.rules import RULES
+
+    findings = Findings.from_dict({**case, "any_yes": [list(group)]})
+    assert evaluate(findings) == evaluate(findings, tuple(RULES))
