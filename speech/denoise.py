@@ -21,7 +21,7 @@ import logging
 
 from .errors import ModelError
 
-__all__ = ["NoiseSuppressor", "LEVEL", "LEAD_MS"]
+__all__ = ["NoiseSuppressor", "LEVEL", "LEAD_MS", "has_sound"]
 
 log = logging.getLogger(__name__)
 
@@ -77,3 +77,25 @@ def _processor(level: int):
 
 def _run(processor, pcm: bytes) -> bytes:
     return b"".join(processor.Process10ms(pcm[start:start + _FRAME]).audio for start in range(0, len(pcm), _FRAME))
+
+
+SPEECH_CONTRAST_DB = 6.0  #: how far above the answer's quietest tenth a 10 ms frame must be to count as sound
+MIN_SOUND_MS = 50  #: how much such sound an answer needs before it is decoded at all
+
+
+def has_sound(pcm: bytes) -> bool:
+    """Whether anything stands out of the answer's own background (``MIN_SOUND_MS`` of frames at least
+    ``SPEECH_CONTRAST_DB`` above its quietest tenth).
+
+    A grammar forces any audio onto some phrase: steady noise alone, once suppressed, came out as "no"
+    (confidence 0.92) or "cancel". Audio from the endpointer always has sound in it; a file or a stream
+    cut some other way may not, and then nothing is decoded."""
+    import numpy as np
+
+    frames = len(pcm) // _FRAME
+    if frames == 0:
+        return False
+    samples = np.frombuffer(pcm[: frames * _FRAME], dtype="<i2").astype(np.float64)
+    energy = 10 * np.log10(np.mean(samples.reshape(frames, _FRAME // 2) ** 2, axis=1) + 1.0)
+    loud = np.count_nonzero(energy > np.percentile(energy, 10) + SPEECH_CONTRAST_DB)
+    return loud * 10 >= MIN_SOUND_MS

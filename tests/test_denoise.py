@@ -45,3 +45,15 @@ def test_odd_lengths_come_back_as_long(noisy):
 def test_a_bad_level_is_refused():
     with pytest.raises(ValueError, match="0 to 3"):
         NoiseSuppressor(4)
+
+
+def test_noise_alone_has_no_sound_and_speech_in_noise_has(noisy):
+    """Steady noise alone is never decoded (a grammar would force it onto a phrase such as "no")."""
+    from speech.denoise import has_sound
+    from tests.speech_audio import to_pcm
+
+    rng = np.random.default_rng(5)
+    assert not has_sound(to_pcm(rng.normal(0, 0.01, 24000)))
+    assert not has_sound(to_pcm(np.zeros(16000)))
+    assert not has_sound(b"")
+    assert has_sound(noisy)

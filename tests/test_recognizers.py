@@ -156,10 +156,11 @@ def test_recognize_file_errors_are_clear(tmp_path, recognizer):
         recognize_file(tmp_path / "24bit.wav", "yes_no", recognizer=recognizer)
 
 
-def test_bad_engine_kind_and_hypothesis_are_refused():
+def test_bad_engine_kind_and_hypothesis_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("LEGCHECK_MODELS_DIR", str(tmp_path))  # an empty models folder
     with pytest.raises(SpeechError, match="unknown speech engine"):
         make_recognizer("whisper")
-    with pytest.raises(ModelError, match="needs a model"):
+    with pytest.raises(ModelError, match="no Vosk model found"):
         make_recognizer("vosk", None)
     with pytest.raises(ValueError, match="confidence"):
         Hypothesis("yes", 1.5, True)
