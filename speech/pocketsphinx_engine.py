@@ -1,19 +1,21 @@
 """PocketSphinx 5 recognizer: one finite-state grammar per question kind, with a phone-loop rejection test.
 
-The audio first goes through WebRTC's noise suppressor (speech/denoise.py). The grammar for a kind is the
-minimal word graph of ``intents.grammars`` (loaded with ``create_fsg``; a JSGF
-tree of the same phrases makes PocketSphinx build a far larger automaton, about 20 times slower to search).
+An answer with nothing standing out of its own background is not decoded (``denoise.has_sound``); the rest
+goes through WebRTC's noise suppressor (speech/denoise.py). The grammar for a kind is the minimal word graph
+of ``intents.grammars`` (loaded with ``create_fsg``; a JSGF tree of the same phrases makes PocketSphinx build
+a far larger automaton, about 20 times slower to search).
 
 A grammar forces any speech onto some phrase, so the result is checked twice before it is trusted:
 
-1. It must be a complete phrase of the grammar. PocketSphinx returns the best partial path ("i don't")
-   when no path reached the end; we then take the best complete phrase from its n-best list, if any.
+1. It must be a complete phrase of the grammar. When the search's best path stops short of the end of the
+   grammar ("i don't") the answer is not trusted (the lattice pass that used to patch that up is off:
+   see ``BESTPATH``).
 2. Its acoustic fit is compared with a free phone loop (``allphone`` search, no language model) run on the
-   same audio by a second decoder. The phone loop can follow any sound, so it always scores at least as
-   well; for in-grammar speech the gap is small, for out-of-grammar speech it is large. The gap per frame
-   (in the decoder's log units) goes through a logistic curve centred on ``REJECT_GAP`` (calibrated on
-   synthesised in-grammar and out-of-grammar clips: see bench/voice.py and bench/RESULTS.md). Below
-   confidence 0.5 the result is rejected (text "").
+   same audio by a second decoder, in a worker process at the same time (speech/phone_loop.py). The phone
+   loop can follow any sound, so it always scores at least as well; for in-grammar speech the gap is small,
+   for out-of-grammar speech it is large. The gap per frame (in the decoder's log units) goes through a
+   logistic curve centred on ``REJECT_GAP`` (calibrated on synthesised in-grammar and out-of-grammar clips:
+   see bench/voice.py and bench/RESULTS.md). Below confidence 0.5 the result is rejected (text "").
 """
 
 from __future__ import annotations
