@@ -112,9 +112,10 @@ def worker_rss(texts: list[str]) -> int:
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
 
 
-def baseline_decode(clips: SpeechClips) -> list[float]:
+def baseline_decode(clips: SpeechClips) -> tuple[list[float], int]:
     """The recognizer alone (speech.recognizer, PocketSphinx): each answer clip of the sessions decoded
-    by itself, start + feed + finish, ms per clip. Its finish() is where PocketSphinx does its work."""
+    by itself, start + feed + finish, ms per clip (its finish() is where PocketSphinx does its work); and
+    the peak RSS (KB, own VmHWM) of its phone-loop worker process after those decodes."""
     from speech.recognizer import make_recognizer
 
     recognizer = make_recognizer("pocketsphinx")
@@ -129,7 +130,9 @@ def baseline_decode(clips: SpeechClips) -> list[float]:
             recognizer.feed(pcm)
             recognizer.finish()
             times.append((time.perf_counter() - started) * 1000)
-    return times
+    status = Path(f"/proc/{recognizer._loop._worker.pid}/status").read_text()
+    recognizer.close()
+    return times, int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
 
 
 def baseline_render(texts: list[str], workdir: Path) -> list[float]:
@@ -246,17 +249,20 @@ def report(live: dict, fast: dict, decode: list[float], render: list[float], rss
         "|---|---|---|",
         f"| `legcheck voice` process (recognizer, dialogue, endpointer) | {rss_mb:.0f} MB | <= 150 MB |",
         f"| its pyttsx3 worker process (own VmHWM) | {worker_mb:.0f} MB | |",
+        f"| its PocketSphinx phone-loop worker process (own VmHWM) | {rss['loop'] / 1024:.0f} MB | |",
+        f"| all three together | {rss_mb + worker_mb + rss['loop'] / 1024:.0f} MB | |",
         f"| baseline: bare PocketSphinx decoder (default LM) decoding one clip | {bare_mb:.0f} MB | |",
         f"| ratio: `legcheck voice` / bare decoder | {rss_mb / bare_mb:.2f} | |",
         "",
         "Reading: after the endpoint, the loop itself adds only the dialogue step and the first sentence "
         "of the reply (pre-rendered, read back from its WAV file). What remains is the recognizer: its "
-        "finish() decodes the whole answer (grammar pass and phone-loop pass, p50 "
-        f"{d50:.0f} ms alone here). The loop starts that decoding after 390 ms of trailing silence, so "
-        "about 210 ms of it is hidden behind the endpoint wait; decoding earlier would hide more but "
-        "measured worse recognition (see speech/loop.py). The unpaced figure is what is left when nothing "
-        "can be hidden. Memory: the recognizer is about 100 MB of it, the imports of `legcheck` (Flask, "
-        "ask-sdk, cryptography via skill.web, numpy) about 65 MB.",
+        "finish() suppresses the noise and decodes the whole answer twice, the grammar pass here and the "
+        f"phone-loop pass in its worker process at the same time (p50 {d50:.0f} ms alone here). The loop "
+        "starts that decoding after 390 ms of trailing silence, so part of it is hidden behind the endpoint "
+        "wait; decoding earlier would hide more but measured worse recognition (see speech/loop.py). The "
+        "unpaced figure is what is left when nothing can be hidden. Memory: `legcheck voice` no longer "
+        "imports Flask and the endpoint code (they load only for `legcheck serve`); the phone-loop decoder "
+        "lives in its worker.",
         "",
         "Outcomes of the sessions (a wrong level comes from misheard answers; it was never lower than "
         "expected here): " + "; ".join(f"{k}: {v}" for k, v in live["levels"].items()) + ".",
@@ -308,8 +314,8 @@ def main() -> int:
         fast = voice_sessions(clips, workdir, args.voices, realtime=False)
         texts = _reply_texts()
         rss = {"worker": worker_rss(texts), "bare": baseline_rss(clips, workdir), "load": load}
-        text = report(live, fast, baseline_decode(clips), baseline_render(texts, workdir), rss,
-                      endpoint_accuracy(clips))
+        decode, rss["loop"] = baseline_decode(clips)
+        text = report(live, fast, decode, baseline_render(texts, workdir), rss, endpoint_accuracy(clips))
     print(text)
     if args.write:
         write_section(text)
