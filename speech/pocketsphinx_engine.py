@@ -62,9 +62,12 @@ BESTPATH = False
 NBEST_MARGIN = 3.0  #: how far (per frame) below the top path a complete phrase may be and still be taken
 EMERGENCY_MARGIN = 3.0  #: how far below the best phrase an Emergency phrase may be and still win
 NO_MARGIN = 1.0  #: a No is not trusted when a phrase of another intent scores within this of it
-# A No needs more confidence than other answers: at white 10 dB "i can't breathe" came out as "i can
-# breathe" (0.52) and "yes it is" as "no i didn't" (0.58). Rejected, the question is asked again.
-NO_ACCEPT = 0.7
+# A No needs more confidence than other answers: a red flag heard as "no" is the one mistake that must not
+# happen, and a rejected No only means the question is asked again. With the spoken-core grammars and noise
+# suppression, bench/voice.py found 3 red-flag answers of 176 taken as No at 0.7 (flite awb: "yes" as "no it
+# isn't" at 0.85 and 0.80, "yes it is" as "no i didn't" at 0.76), while 60 of the 68 No answers heard as No
+# scored 0.9 or more (65 at 0.7). 0.9 was chosen on those same clips: bench/RESULTS.md says so.
+NO_ACCEPT = 0.9
 
 
 def _decoder(sample_rate: int, **options):
