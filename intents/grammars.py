@@ -18,27 +18,39 @@ All three are cached per kind: switching grammar between questions costs nothing
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
 from .nlu import phrases
 
-__all__ = ["jsgf", "vosk_grammar", "words", "phrase_set", "word_graph", "graph_of", "WordGraph", "UNKNOWN_WORD"]
+__all__ = ["jsgf", "vosk_grammar", "vosk_grammar_of", "words", "words_of", "phrase_set", "normalised", "word_graph",
+           "graph_of", "WordGraph", "UNKNOWN_WORD"]
 
 UNKNOWN_WORD = "[unk]"
 _END = ""  # key marking the end of a phrase in the prefix tree
 
 
+def normalised(sentences: Iterable[str]) -> frozenset[str]:
+    """The non-empty sentences with one space between words (how every grammar holds its phrases)."""
+    return frozenset(" ".join(sentence.split()) for sentence in sentences if sentence.strip())
+
+
 @cache
 def phrase_set(kind: str) -> frozenset[str]:
     """The complete phrases the grammar for ``kind`` accepts (one space between words)."""
-    return frozenset(" ".join(phrase.split()) for phrase in phrases(kind) if phrase.strip())
+    return normalised(phrases(kind))
 
 
 @cache
 def words(kind: str) -> frozenset[str]:
     """Every word used by the grammar for ``kind``."""
-    return frozenset(word for phrase in phrase_set(kind) for word in phrase.split())
+    return words_of(phrase_set(kind))
+
+
+def words_of(sentences: Iterable[str]) -> frozenset[str]:
+    """Every word used by these sentences."""
+    return frozenset(word for sentence in sentences for word in sentence.split())
 
 
 def _tree(sentences: frozenset[str]) -> dict:
@@ -76,7 +88,12 @@ def jsgf(kind: str) -> str:
 @cache
 def vosk_grammar(kind: str) -> str:
     """The Vosk grammar-mode JSON list: every phrase of ``kind`` plus "[unk]"."""
-    return json.dumps(sorted(phrase_set(kind)) + [UNKNOWN_WORD], ensure_ascii=False)
+    return vosk_grammar_of(phrase_set(kind))
+
+
+def vosk_grammar_of(sentences: Iterable[str]) -> str:
+    """The Vosk grammar-mode JSON list of these sentences plus "[unk]" (non-ASCII kept as it is)."""
+    return json.dumps(sorted(sentences) + [UNKNOWN_WORD], ensure_ascii=False)
 
 
 @dataclass(frozen=True)

@@ -57,13 +57,20 @@ def _quietest(pcm: bytes) -> bytes:
     """The quietest ``LEAD_MS`` of the answer, in whole 10 ms frames."""
     import numpy as np
 
-    frames = len(pcm) // _FRAME
-    span = min(LEAD_MS // 10, frames)
-    samples = np.frombuffer(pcm[: frames * _FRAME], dtype="<i2").astype(np.float64)
-    energy = np.mean(samples.reshape(frames, _FRAME // 2) ** 2, axis=1)
+    energy = _frame_energy(pcm)
+    span = min(LEAD_MS // 10, energy.size)
     window = np.convolve(energy, np.ones(span), mode="valid")
     start = int(np.argmin(window))
     return pcm[start * _FRAME: (start + span) * _FRAME]
+
+
+def _frame_energy(pcm: bytes):
+    """Mean square of each whole 10 ms frame (a numpy array)."""
+    import numpy as np
+
+    frames = len(pcm) // _FRAME
+    samples = np.frombuffer(pcm[: frames * _FRAME], dtype="<i2").astype(np.float64)
+    return np.mean(samples.reshape(frames, _FRAME // 2) ** 2, axis=1)
 
 
 def _processor(level: int):
@@ -92,10 +99,8 @@ def has_sound(pcm: bytes) -> bool:
     cut some other way may not, and then nothing is decoded."""
     import numpy as np
 
-    frames = len(pcm) // _FRAME
-    if frames == 0:
+    if len(pcm) < _FRAME:
         return False
-    samples = np.frombuffer(pcm[: frames * _FRAME], dtype="<i2").astype(np.float64)
-    energy = 10 * np.log10(np.mean(samples.reshape(frames, _FRAME // 2) ** 2, axis=1) + 1.0)
-    loud = np.count_nonzero(energy > np.percentile(energy, 10) + SPEECH_CONTRAST_DB)
+    level = 10 * np.log10(_frame_energy(pcm) + 1.0)
+    loud = np.count_nonzero(level > np.percentile(level, 10) + SPEECH_CONTRAST_DB)
     return loud * 10 >= MIN_SOUND_MS

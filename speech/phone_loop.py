@@ -57,18 +57,19 @@ def decode(decoder, pcm: bytes) -> None:
     decoder.end_utt()
 
 
-def best_score(decoder) -> int | None:
-    """The path score of the decoder's best hypothesis in log units, or None when there is none."""
+def best_path(decoder) -> tuple[str, int] | None:
+    """The decoder's best hypothesis and its path score in log units, or None when there is none."""
     hyp = decoder.hyp()
     if hyp is None or not hyp.hypstr:
         return None
-    return decoder.logmath.log(hyp.best_score)
+    return hyp.hypstr, decoder.logmath.log(hyp.best_score)
 
 
 def loop_score(decoder, pcm: bytes) -> int | None:
     """The phone loop's best path score for one answer."""
     decode(decoder, pcm)
-    return best_score(decoder)
+    best = best_path(decoder)
+    return best[1] if best else None
 
 
 def _serve(sample_rate: int, lw: float) -> int:

@@ -132,14 +132,6 @@ def confidence_from_gap(gap_per_frame: float) -> float:
     return 1.0 / (1.0 + math.exp(-(gap_per_frame - REJECT_GAP) / GAP_SCALE))
 
 
-def _score(decoder) -> tuple[str, int] | None:
-    """The decoder's best hypothesis and its path score in log units, or None."""
-    hyp = decoder.hyp()
-    if hyp is None or not hyp.hypstr:
-        return None
-    return hyp.hypstr, decoder.logmath.log(hyp.best_score)
-
-
 class PhoneLoop:
     """The phone-loop pass, in a worker process when ``parallel`` (see speech/phone_loop.py), else here.
 
@@ -247,10 +239,10 @@ class PocketSphinxRecognizer:
 
     def _load(self, kind: str) -> None:
         try:
-            phrases = frozenset(" ".join(p.split()) for p in self._phrases_for(kind) if p.strip())
+            phrases = grammars.normalised(self._phrases_for(kind))
         except Exception as error:  # intents raises its own errors for an unknown kind
             raise ModelError(f"no grammar for question kind {kind!r}: {error}") from error
-        _add_missing_words(self._decoder, frozenset(w for p in phrases for w in p.split()))
+        _add_missing_words(self._decoder, grammars.words_of(phrases))
         start, final, arcs = _transitions(phrases)
         self._decoder.add_fsg(kind, self._decoder.create_fsg(kind, start, final, arcs))
         self._phrases[kind] = phrases
@@ -331,7 +323,7 @@ class PocketSphinxRecognizer:
         With ``bestpath`` off the top path comes from the search and the n-best from the lattice, whose
         scores are on another footing: n-best scores are taken relative to the first n-best entry and put
         on the top path's footing. When the top path is not a complete phrase the answer is not trusted."""
-        top = _score(self._decoder)
+        top = phone_loop.best_path(self._decoder)
         accepted = self._phrases[self._kind]
         if top is None or top[0] not in accepted:
             return []

@@ -51,15 +51,6 @@ def missing_words(model, words: Collection[str]) -> list[str]:
     return sorted(w for w in words if w != grammars.UNKNOWN_WORD and model.vosk_model_find_word(w) < 0)
 
 
-def _words_of(phrases: Collection[str]) -> frozenset[str]:
-    return frozenset(word for phrase in phrases for word in phrase.split())
-
-
-def _grammar_json(phrases: Collection[str]) -> str:
-    # Vosk's grammar parser does not decode \\uXXXX escapes: keep non-ASCII words as they are.
-    return json.dumps(sorted(phrases) + [grammars.UNKNOWN_WORD], ensure_ascii=False)
-
-
 class VoskRecognizer:
     """Vosk in grammar mode; one Kaldi recognizer per question kind, made once and reused.
 
@@ -94,12 +85,12 @@ class VoskRecognizer:
     def _load(self, kind: str) -> None:
         from vosk import KaldiRecognizer
 
-        phrases = frozenset(" ".join(p.split()) for p in self._phrases_for(kind) if p.strip())
-        missing = missing_words(self._model, _words_of(phrases))
+        phrases = grammars.normalised(self._phrases_for(kind))
+        missing = missing_words(self._model, grammars.words_of(phrases))
         if missing:
             raise ModelError(f"the Vosk model in {self.model_path} lacks {len(missing)} word(s) of the "
                              f"{kind} grammar: {', '.join(missing)}")
-        recognizer = KaldiRecognizer(self._model, float(self.sample_rate), _grammar_json(phrases))
+        recognizer = KaldiRecognizer(self._model, float(self.sample_rate), grammars.vosk_grammar_of(phrases))
         recognizer.SetWords(True)
         self._recognizers[kind], self._phrases[kind] = recognizer, phrases
 
