@@ -250,8 +250,8 @@ def _value_answer(question: Question, slots: dict[str, Any]) -> tuple[str | None
     if question.kind == "duration" and isinstance(slots.get("minutes"), int | float):
         minutes = float(slots["minutes"])
         return ("yes" if minutes > 10 else "no"), {"duration_minutes": minutes}
-    if question.kind == "number" and isinstance(slots.get("number"), int):
-        return _number_answer(question, slots["number"])
+    if question.kind == "number":
+        return _number_answer(question, slots.get("number"))
     return None, {}
 
 
