@@ -1,4 +1,7 @@
-"""Noise suppression in front of PocketSphinx: WebRTC's noise suppressor (PyPI ``webrtc-noise-gain``).
+"""Noise suppression in front of PocketSphinx: DeepFilterNet 3 by default (speech/deepfilter.py), or
+WebRTC's noise suppressor (PyPI ``webrtc-noise-gain``) where DeepFilterNet has no wheel or is too slow.
+
+``make_suppressor(name)`` gives one of ``SUPPRESSORS``. The rest of this doc is about WebRTC's.
 
 PocketSphinx's acoustic model was trained on clean speech and its own ``remove_noise`` does little against
 steady noise: with the per-question grammars, 52% of answers were right at pink noise 10 dB SNR and 33% at
@@ -21,7 +24,7 @@ import logging
 
 from .errors import ModelError
 
-__all__ = ["NoiseSuppressor", "LEVEL", "LEAD_MS", "has_sound"]
+__all__ = ["NoiseSuppressor", "LEVEL", "LEAD_MS", "has_sound", "make_suppressor", "SUPPRESSORS", "DEFAULT"]
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,28 @@ LEVEL = 3  #: WebRTC's noise suppression level, 0 (off) to 3 (strongest); 3 meas
 LEAD_MS = 100  #: how much of the answer's opening (noise only) teaches the suppressor the noise
 _WARM_UP = 10  #: how many times the opening is heard first (10 x 100 ms: about a second of noise)
 _FRAME = 320  #: bytes in 10 ms of 16 kHz mono PCM16, the unit WebRTC's processor takes
+
+
+SUPPRESSORS = ("deepfilter", "webrtc", "off")
+DEFAULT = "deepfilter"
+
+
+def make_suppressor(name: str | None = None):
+    """A callable taking one answer's 16 kHz PCM16 and giving it back with less noise, as long.
+
+    ``None`` is the default (``DEFAULT``), which falls back to WebRTC's suppressor, with a warning, where
+    DeepFilterNet is not installed (it has no wheel for 32-bit ARM); asking for "deepfilter" by name fails
+    with a clear message instead."""
+    if name is not None and name not in SUPPRESSORS:
+        raise ValueError(f"unknown noise suppression {name!r}: use one of {', '.join(SUPPRESSORS)}")
+    if (name or DEFAULT) == "deepfilter":
+        from . import deepfilter
+
+        if name is None and not deepfilter.available():
+            log.warning("DeepFilterNet is not installed: suppressing noise with WebRTC's suppressor instead")
+            return NoiseSuppressor(LEVEL)
+        return deepfilter.DeepFilter()
+    return NoiseSuppressor(LEVEL if name == "webrtc" else 0)
 
 
 class NoiseSuppressor:

@@ -1,9 +1,9 @@
 """PocketSphinx 5 recognizer: one finite-state grammar per question kind, with a phone-loop rejection test.
 
 An answer with nothing standing out of its own background is not decoded (``denoise.has_sound``); the rest
-goes through WebRTC's noise suppressor (speech/denoise.py). The grammar for a kind is the minimal word graph
-of ``intents.grammars`` (loaded with ``create_fsg``; a JSGF tree of the same phrases makes PocketSphinx build
-a far larger automaton, about 20 times slower to search).
+goes through a noise suppressor (DeepFilterNet 3 by default: speech/denoise.py, speech/deepfilter.py). The
+grammar for a kind is the minimal word graph of ``intents.grammars`` (loaded with ``create_fsg``; a JSGF tree
+of the same phrases makes PocketSphinx build a far larger automaton, about 20 times slower to search).
 
 A grammar forces any speech onto some phrase, so the result is checked twice before it is trusted:
 
@@ -34,7 +34,7 @@ from functools import lru_cache
 from intents import KINDS, grammars, match
 
 from . import phone_loop
-from .denoise import LEVEL, NoiseSuppressor, has_sound
+from .denoise import has_sound, make_suppressor
 from .errors import ModelError
 from .recognizer import NOTHING, SAMPLE_RATE, Hypothesis
 
@@ -216,9 +216,9 @@ class PocketSphinxRecognizer:
 
     def __init__(self, kind: str = "yes_no", sample_rate: int = SAMPLE_RATE,
                  phrases_for: Callable[[str], Collection[str]] = grammars.phrase_set,
-                 noise_suppression: int = LEVEL, parallel: bool = True):
+                 noise_suppression: str | None = None, parallel: bool = True):
         self.sample_rate = sample_rate
-        self._denoise = NoiseSuppressor(noise_suppression if sample_rate == SAMPLE_RATE else 0)
+        self._denoise = make_suppressor(noise_suppression if sample_rate == SAMPLE_RATE else "off")
         self._phrases_for = phrases_for
         self._phrases: dict[str, frozenset[str]] = {}
         self._decoder = _decoder(sample_rate)
@@ -259,6 +259,14 @@ class PocketSphinxRecognizer:
         self._audio += pcm
         return None
 
+    def prepare(self, pcm: bytes) -> None:
+        """Start suppressing the noise of an answer still being captured (``pcm``: all of it so far), so
+        that finish() has little left to do. It may be called from the capturing thread while finish()
+        runs on another; what finish() decodes is still what feed() collected."""
+        prepare = getattr(self._denoise, "prepare", None)
+        if prepare is not None:
+            prepare(pcm)
+
     def finish(self) -> Hypothesis:
         if not self._in_utterance:
             return NOTHING
@@ -282,8 +290,12 @@ class PocketSphinxRecognizer:
         return Hypothesis(text=best[0], confidence=confidence, complete=True)
 
     def close(self) -> None:
-        """Stop the phone-loop worker (also done when the recognizer is garbage-collected)."""
+        """Stop the phone-loop worker and the noise suppressor's helper thread (also done when the
+        recognizer is garbage-collected)."""
         self._loop.close()
+        close = getattr(self._denoise, "close", None)
+        if close is not None:
+            close()
 
     def _complete_result(self) -> tuple[str, int] | None:
         """The phrase to score: the best complete phrase among the near n-best, preferring an Emergency one.

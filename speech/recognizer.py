@@ -64,6 +64,11 @@ class Recognizer(Protocol):
     def finish(self) -> Hypothesis:
         """End the utterance and return the final, trusted result."""
 
+    def prepare(self, pcm: bytes) -> None:
+        """Hint: ``pcm`` is an answer still being captured, all of it so far. An engine may start work on it
+        (PocketSphinx's suppresses its noise); what finish() decodes is still only what feed() was given.
+        Safe to call from the capturing thread while finish() runs on another."""
+
 
 def make_recognizer(engine: str = "pocketsphinx", vosk_model: str | None = None,
                     kind: str = "yes_no") -> Recognizer:

@@ -114,6 +114,9 @@ class VoskRecognizer:
             return " ".join([*self._texts(), partial]).strip() or None
         return " ".join(self._texts()) or None
 
+    def prepare(self, pcm: bytes) -> None:
+        """Nothing to do ahead: Vosk decodes as it is fed (see ``Recognizer.prepare``)."""
+
     def _texts(self) -> list[str]:
         return [segment.get("text", "") for segment in self._segments if segment.get("text")]
 
