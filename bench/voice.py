@@ -82,6 +82,7 @@ def _init(cache: str) -> None:
     pocketsphinx_engine.ACCEPT = 0.0  # keep every result with its confidence: thresholds applied later
     _state["clips"] = SpeechClips(cache)
     _state["grammar"] = pocketsphinx_engine.PocketSphinxRecognizer("yes_no")
+    _state["webrtc"] = pocketsphinx_engine.PocketSphinxRecognizer("yes_no", noise_suppression="webrtc")
     _state["free"] = Decoder(loglevel="FATAL")
 
 
@@ -105,11 +106,17 @@ def _decode(job: tuple) -> dict:
     recognizer.feed(pcm)
     hyp = recognizer.finish()
     grammar_time = time.perf_counter() - started
+    before = _state["webrtc"]
+    before.set_kind(kind)
+    before.start()
+    before.feed(pcm)
+    webrtc = before.finish()
     started = time.perf_counter()
     free = _free_text(pcm)
     free_time = time.perf_counter() - started
     return {"kind": kind, "text": text, "voice": voice, "snr": snr, "noise": noise, "label": label,
             "grammar_text": hyp.text, "confidence": hyp.confidence, "free_text": free, "seconds": seconds,
+            "webrtc_text": webrtc.text, "webrtc_confidence": webrtc.confidence,
             "grammar_time": grammar_time, "free_time": free_time}
 
 
@@ -118,10 +125,13 @@ def _reading(text: str, kind: str) -> tuple:
     return (heard.intent, tuple(sorted(heard.slots.items()))) if heard and heard.intent else (None, ())
 
 
-def _grammar_reading(row: dict, threshold: float) -> tuple:
-    if not row["grammar_text"] or row["confidence"] < threshold:
+def _grammar_reading(row: dict, threshold: float, mode: str = "grammar") -> tuple:
+    """What the product path heard ("grammar"), or the same path with WebRTC's suppressor ("webrtc")."""
+    text, confidence = (row["grammar_text"], row["confidence"]) if mode == "grammar" else \
+        (row["webrtc_text"], row["webrtc_confidence"])
+    if not text or confidence < threshold:
         return (None, ())
-    return _reading(row["grammar_text"], row["kind"])
+    return _reading(text, row["kind"])
 
 
 def _score_rows(rows: list[dict], threshold: float) -> dict:
@@ -134,6 +144,7 @@ def _score_rows(rows: list[dict], threshold: float) -> dict:
         key = (row["voice"], row["snr"], row["noise"])
         table[key]["total"] += 1
         table[key]["grammar"] += _grammar_reading(row, threshold) == expected
+        table[key]["webrtc"] += _grammar_reading(row, threshold, "webrtc") == expected
         table[key]["free"] += _reading(row["free_text"], row["kind"]) == expected
     return table
 
@@ -217,6 +228,9 @@ def _init_digits(featparams: str) -> None:
     pocketsphinx_engine.ACCEPT = 0.0
     _state["digits"] = pocketsphinx_engine.PocketSphinxRecognizer("digits", phrases_for=lambda _: DIGITS)
     _state["number"] = pocketsphinx_engine.PocketSphinxRecognizer("number")
+    _state["digits_webrtc"] = pocketsphinx_engine.PocketSphinxRecognizer("digits", phrases_for=lambda _: DIGITS,
+                                                                         noise_suppression="webrtc")
+    _state["number_webrtc"] = pocketsphinx_engine.PocketSphinxRecognizer("number", noise_suppression="webrtc")
     _state["raw16"] = _digit_decoder(16000, None)
     _state["raw8"] = _digit_decoder(8000, featparams)
 
@@ -235,7 +249,7 @@ def _decode_digit(job: tuple[str, bool]) -> dict:
     pcm16 = to_mono_16k(samples, rate)
     digit = int(Path(path).name.split("_")[0])
     row = {"speaker": Path(path).name.split("_")[1], "digit": digit}
-    for name in ("digits", "number"):
+    for name in ("digits", "number", "digits_webrtc", "number_webrtc"):
         recognizer = _state[name]
         recognizer.start()
         recognizer.feed(pcm16)
@@ -255,12 +269,12 @@ def _digit_rows(quick: bool, workers: int) -> list[dict]:
 
 
 def _digit_summary(rows: list[dict], threshold: float) -> dict:
-    def right_digits(row):
-        text, confidence = row["digits"]
+    def right_digits(row, name="digits"):
+        text, confidence = row[name]
         return confidence >= threshold and text == DIGITS[row["digit"]]
 
-    def right_number(row):
-        text, confidence = row["number"]
+    def right_number(row, name="number"):
+        text, confidence = row[name]
         return confidence >= threshold and _reading(text, "number") == ("Number", (("number", row["digit"]),))
 
     subset = [row for row in rows if "raw8" in row]
@@ -270,6 +284,8 @@ def _digit_summary(rows: list[dict], threshold: float) -> dict:
         "digits": sum(map(right_digits, rows)) / len(rows),
         "digits_rejected": sum(row["digits"][1] < threshold or not row["digits"][0] for row in rows) / len(rows),
         "number": sum(map(right_number, rows)) / len(rows),
+        "digits_webrtc": sum(right_digits(row, "digits_webrtc") for row in rows) / len(rows),
+        "number_webrtc": sum(right_number(row, "number_webrtc") for row in rows) / len(rows),
         "raw16": sum(row["raw16"] == DIGITS[row["digit"]] for row in rows) / len(rows),
         "subset": len(subset),
         "raw16_subset": sum(row["raw16"] == DIGITS[row["digit"]] for row in subset) / max(len(subset), 1),
@@ -289,29 +305,38 @@ def _condition(snr, noise) -> str:
 
 def _accuracy_lines(rows: list[dict], threshold: float) -> list[str]:
     table = _score_rows(rows, threshold)
-    lines = ["| voices | condition | clips | grammar + rejection | free decoding (full LM) |", "|---|---|---|---|---|"]
+    lines = ["| voices | condition | clips | grammar + rejection | the same with WebRTC's suppressor (before) "
+             "| free decoding (full LM) |", "|---|---|---|---|---|---|"]
     for group, voices in (("flite slt/rms/awb + festival slt-hts", VOICES), ("espeak-ng (stress)", STRESS_VOICES)):
         for snr, noise in CONDITIONS:
             cells = [cell for (voice, s, n), cell in table.items() if voice in voices and (s, n) == (snr, noise)]
             total = sum(c["total"] for c in cells)
             if total:
-                grammar, free = sum(c["grammar"] for c in cells) / total, sum(c["free"] for c in cells) / total
-                lines.append(f"| {group} | {_condition(snr, noise)} | {total} | {_pct(grammar)} | {_pct(free)} |")
+                grammar, webrtc, free = (sum(c[mode] for c in cells) / total for mode in ("grammar", "webrtc", "free"))
+                lines.append(f"| {group} | {_condition(snr, noise)} | {total} | {_pct(grammar)} | {_pct(webrtc)} "
+                             f"| {_pct(free)} |")
     lines += ["", "Per voice at 10 dB (white and pink together):", "",
-              "| voice | grammar + rejection | free decoding |", "|---|---|---|"]
+              "| voice | grammar + rejection | with WebRTC's suppressor | free decoding |", "|---|---|---|---|"]
     for voice in VOICES + STRESS_VOICES:
         cells = [cell for (v, s, _), cell in table.items() if v == voice and s == 10]
         total = sum(c["total"] for c in cells)
         if total:
             lines.append(f"| {voice} | {_pct(sum(c['grammar'] for c in cells) / total)} | "
+                         f"{_pct(sum(c['webrtc'] for c in cells) / total)} | "
                          f"{_pct(sum(c['free'] for c in cells) / total)} |")
     return lines
 
 
 def _ten_db_errors(rows: list[dict], threshold: float) -> tuple[float, float]:
+    errors = _ten_db_error_rates(rows, threshold)
+    return errors["grammar"], errors["free"]
+
+
+def _ten_db_error_rates(rows: list[dict], threshold: float) -> dict[str, float]:
+    """Share of wrong answers at 10 dB on the natural voices, per mode (grammar, webrtc, free)."""
     table = _score_rows([r for r in rows if r["voice"] in VOICES and r["snr"] == 10], threshold)
     total = sum(c["total"] for c in table.values()) or 1
-    return (1 - sum(c["grammar"] for c in table.values()) / total, 1 - sum(c["free"] for c in table.values()) / total)
+    return {mode: 1 - sum(c[mode] for c in table.values()) / total for mode in ("grammar", "webrtc", "free")}
 
 
 def _rtf(rows: list[dict], mode: str) -> float:
@@ -364,12 +389,14 @@ def _report(rows: list[dict], digits: dict | None, threshold: float, seconds: fl
         "SNR is measured against the speech frames only (pauses excluded), which is harsher than a whole-clip "
         "SNR: SPEECH_NOTES' figures (77% at pink 10 dB) used a gentler measure. The grammars are the "
         f"product's spoken core ({_grammar_sizes()} phrases per question kind, from intents/), and the product "
-        "path includes its WebRTC noise suppression (speech/denoise.py); "
+        "path includes its DeepFilterNet 3 noise suppression (speech/deepfilter.py); the column before it is "
+        "the same path with WebRTC's suppressor, the default until 2026-11-22 (the two on the same clips); "
         f"{len(_answers())} answers (each intent under its kinds) and {len(_out_of_grammar())} out-of-grammar "
         "sentences per voice and condition.", "",
         *_accuracy_lines(rows, threshold), "",
         *_target_lines(rows, threshold, digits), "",
-        f"- Errors at 10 dB on the natural voices: grammar {_pct(grammar_errors)}, free decoding "
+        f"- Errors at 10 dB on the natural voices: grammar {_pct(grammar_errors)}, the same with WebRTC's "
+        f"suppressor {_pct(_ten_db_error_rates(rows, threshold)['webrtc'])}, free decoding "
         f"{_pct(free_errors)} (ratio {free_errors / max(grammar_errors, 1e-9):.1f}x fewer with the grammar).",
         f"- Red flag taken as \"No\" (Emergency phrases and yes answers under a yes/no question, clean to "
         f"10 dB, all voices): grammar {taken} of {total}, free decoding {free_taken} of {total}.",
@@ -392,6 +419,8 @@ def _report(rows: list[dict], digits: dict | None, threshold: float, seconds: fl
                   f"({_pct(digits['digits_rejected'])} rejected; per speaker {per_speaker}); same grammar, "
                   f"top result without rejection (the SPEECH_NOTES baseline setting, 71% there over six "
                   f"speakers): {_pct(digits['raw16'])}.",
+                  f"- the same with WebRTC's suppressor instead of DeepFilterNet: zero..nine "
+                  f"{_pct(digits['digits_webrtc'])}, number grammar {_pct(digits['number_webrtc'])}.",
                   f"- the product's number grammar (pain scores zero to ten with the always-on phrases; "
                   f"{len(grammars.phrase_set('number'))} phrases): {_pct(digits['number'])} read as the right "
                   "number (the issue's target: >= 90%).",
