@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from speech.denoise import SUPPRESSORS
 from speech.errors import NoMicrophoneError, SpeechError
 
 __all__ = ["register", "start_voice"]
@@ -30,6 +31,9 @@ def _add_engine_options(parser: argparse.ArgumentParser) -> None:
                         help="speech recognizer (default: pocketsphinx, which needs no download)")
     parser.add_argument("--vosk-model", metavar="DIR", type=Path,
                         help="Vosk model folder (default with --engine vosk: one installed under models/)")
+    parser.add_argument("--noise-suppression", choices=SUPPRESSORS, default=None,
+                        help="noise suppression in front of PocketSphinx (default: deepfilter, or webrtc where "
+                             "DeepFilterNet is not installed; webrtc costs less CPU)")
     parser.add_argument("--input-wav", metavar="FILE", type=Path,
                         help="use this recording as the microphone")
     parser.add_argument("--realtime", action="store_true",

@@ -321,7 +321,8 @@ def _recognizer(args):
         raise ModelError(f"Vosk model folder not found: {model}")
     from speech.recognizer import make_recognizer
 
-    return make_recognizer(engine=args.engine, vosk_model=str(model) if model else None, kind="yes_no")
+    return make_recognizer(engine=args.engine, vosk_model=str(model) if model else None, kind="yes_no",
+                           noise_suppression=getattr(args, "noise_suppression", None))
 
 
 def _source(args, frame_bytes: int):

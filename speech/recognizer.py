@@ -71,16 +71,17 @@ class Recognizer(Protocol):
 
 
 def make_recognizer(engine: str = "pocketsphinx", vosk_model: str | None = None,
-                    kind: str = "yes_no") -> Recognizer:
+                    kind: str = "yes_no", noise_suppression: str | None = None) -> Recognizer:
     """Build a recognizer: PocketSphinx (embedded, the default) or Vosk (``vosk_model``, a model dir; by
-    default the first model installed under models/, see ``legcheck models``).
+    default the first model installed under models/, see ``legcheck models``). ``noise_suppression`` is one
+    of ``speech.denoise.SUPPRESSORS`` for PocketSphinx (None: its default); Vosk has none.
 
     Raises ModelError when the model is missing or lacks grammar words, SpeechError for an unknown engine.
     """
     if engine == "pocketsphinx":
         from .pocketsphinx_engine import PocketSphinxRecognizer
 
-        return PocketSphinxRecognizer(kind=kind)
+        return PocketSphinxRecognizer(kind=kind, noise_suppression=noise_suppression)
     if engine == "vosk":
         from .vosk_engine import VoskRecognizer
 

@@ -95,6 +95,21 @@ def test_listen_plain_output_names_the_intent(capsys, clips):
     assert code == 0 and "intent: No" in out and "confidence:" in out
 
 
+@pytest.mark.parametrize("suppressor", ["webrtc", "off"])
+def test_listen_with_another_noise_suppressor(capsys, clips, suppressor):
+    wav = str(clips.wav("yes it is", "flite:rms", snr_db=20, noise="pink"))
+    code, out, err = run(capsys, "listen", "--input-wav", wav, "--noise-suppression", suppressor, "--json")
+    assert code == 0, err
+    assert json.loads(out)["intent"] == "Yes"
+
+
+def test_an_unknown_noise_suppressor_is_a_clear_error(capsys, clips):
+    wav = str(clips.wav("no", "flite:slt", snr_db=20))
+    with pytest.raises(SystemExit) as exited:  # argparse's own exit for a bad choice
+        run(capsys, "listen", "--input-wav", wav, "--noise-suppression", "loud")
+    assert exited.value.code == 2 and "invalid choice: 'loud'" in capsys.readouterr().err
+
+
 def test_listen_with_an_unknown_question_is_a_clear_error(capsys, clips):
     wav = str(clips.wav("no", "flite:slt", snr_db=20))
     code, _out, err = run(capsys, "listen", "--input-wav", wav, "--question", "no_such_question")
