@@ -18,7 +18,7 @@ Its output lags its input by ``DELAY_MS``; that lag is taken off, so the output 
 It costs about 0.13 s of CPU per second of audio on this 2-core Xeon, so a recognizer streams the answer
 through it while it is being captured (``prepare``) and only the last few frames are left when it decodes.
 Each answer gets a fresh network state (the same audio always gives the same output); making one takes about
-0.3 s, so the next one is made in the background while the current answer is processed.
+0.3 s, so the next one is made in the background while the current answer is decoded.
 """
 
 from __future__ import annotations
@@ -120,9 +120,10 @@ class _State:
 
 
 class _Answer:
-    """One answer on its way through the network: what came in (16 kHz PCM16) and what came out (48 kHz)."""
+    """One answer on its way through the network: what came in (16 kHz PCM16) and what came out (48 kHz).
+    ``state`` is None once the answer has been handed over (DeepFilter._release)."""
 
-    def __init__(self, state: _State):
+    def __init__(self, state: _State | None):
         import soxr
 
         self.state = state
@@ -165,14 +166,18 @@ class DeepFilter:
     """Suppress noise in 16 kHz mono PCM16 answers with DeepFilterNet 3 (see the module doc).
 
     ``prepare(answer_so_far)`` may be called from the capturing thread while the answer grows; calling the
-    object with the whole answer then only has to process what came since. Thread-safe."""
+    object with the whole answer then only has to process what came since. Thread-safe.
+
+    One network state is held at a time (each holds its own copy of the model, about 27 MB): a call hands
+    its answer's state back and the next one is made in the background while the answer is decoded. If the
+    person then speaks on, the longer answer is run again from its start with the new state."""
 
     def __init__(self, attenuation_db: float = ATTENUATION_DB):
         self._runtime = _runtime()
         self.attenuation_db = attenuation_db
         self._lock = threading.Lock()
         self._maker = ThreadPoolExecutor(1, thread_name_prefix="deepfilter")
-        self._next: Future = self._maker.submit(self._new_state)
+        self._next: Future | None = self._maker.submit(self._new_state)
         self._answer: _Answer | None = None
         self._next.result()  # fail now, not at the first answer, if the model does not load
 
@@ -187,31 +192,45 @@ class DeepFilter:
     def __call__(self, pcm: bytes) -> bytes:
         """The answer with its noise suppressed (as long as the input)."""
         with self._lock:
-            return self._follow(pcm).output(len(pcm))
+            output = self._follow(pcm).output(len(pcm))
+            self._release()
+            return output
 
     def _follow(self, pcm: bytes) -> _Answer:
         """The answer ``pcm`` belongs to, run through as far as ``pcm`` goes. The capturing thread may
         already have run it further than a decoding thread asks for: the start of it is then used as is."""
-        if self._answer is None or not self._answer.shares_start(pcm):
-            self._begin()
-        if len(pcm) > len(self._answer.pcm):
-            self._answer.push(pcm)
+        answer = self._answer
+        if answer is None or not answer.shares_start(pcm) or (len(pcm) > len(answer.pcm) and answer.state is None):
+            answer = self._begin()
+        if len(pcm) > len(answer.pcm):
+            answer.push(pcm)
+        return answer
+
+    def _begin(self) -> _Answer:
+        self._release()
+        if self._next is None:
+            self._next = self._maker.submit(self._new_state)
+        self._answer = _Answer(self._next.result())
+        self._next = None
         return self._answer
 
-    def _begin(self) -> None:
-        if self._answer is not None:
+    def _release(self) -> None:
+        """Free the current answer's state (its output stays) and start making the next one."""
+        if self._answer is not None and self._answer.state is not None:
             self._answer.state.close()
-        self._answer = _Answer(self._next.result())
-        self._next = self._maker.submit(self._new_state)
+            self._answer.state = None
+        if self._next is None:
+            self._next = self._maker.submit(self._new_state)
 
     def close(self) -> None:
         with self._lock:
-            if self._answer is not None:
+            if self._answer is not None and self._answer.state is not None:
                 self._answer.state.close()
-                self._answer = None
+            self._answer = None
             self._maker.shutdown(wait=True)
-            if self._next.exception() is None:
+            if self._next is not None and self._next.exception() is None:
                 self._next.result().close()
+            self._next = None
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):  # at interpreter shutdown: nothing left to tell

@@ -131,8 +131,9 @@ class _Listener:
         return self._result(state, ended_at)
 
     def _prepare(self) -> None:
-        """Hand the answer so far to the recognizer every ``PREPARE_EVERY_MS`` (see Recognizer.prepare)."""
-        if len(self.answer) - self.prepared >= self.config.frames(self.PREPARE_EVERY_MS):
+        """Hand the answer so far to the recognizer every ``PREPARE_EVERY_MS`` (see Recognizer.prepare), until
+        the answer is being decoded (if the person speaks on, that decoding is dropped and this resumes)."""
+        if self.speculated_at < 0 and len(self.answer) - self.prepared >= self.config.frames(self.PREPARE_EVERY_MS):
             self.recognizer.prepare(b"".join(self.answer))
             self.prepared = len(self.answer)
 
