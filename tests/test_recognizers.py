@@ -122,6 +122,21 @@ def test_human_digits_under_a_digit_grammar():
     assert right / len(files) >= 0.6
 
 
+@pytest.mark.skipif(not FSDD.is_dir(), reason="the human digit recordings (../shared/audio/fsdd) are absent")
+def test_human_digits_under_the_number_question_pass_the_rejection_test(recognizer):
+    """The product path, threshold included. These recordings are cut tight around the word; when the
+    confidence was spread over all frames, silence included, most right answers fell below the threshold
+    (about 30% came through, bench/voice.py)."""
+    recognizer.set_kind("number")
+    files = sorted(FSDD.glob("*.wav"))[7::15]
+    right = 0
+    for path in files:
+        heard = recognize_pcm(recognizer, to_mono_16k(*read_wav(path)), "number")
+        right += heard.intent == "Number" and heard.slots == {"number": int(path.name.split("_")[0])}
+    assert len(files) >= 90
+    assert right / len(files) >= 0.45
+
+
 def test_recognize_file_takes_any_rate_and_channels(clips, recognizer, tmp_path):
     samples = clips.samples("i have chest pain", "festival:slt_hts", 20, "pink")
     stereo = tmp_path / "stereo-44k.wav"
