@@ -45,6 +45,7 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 HEADING = "### Latency and memory"
 SESSIONS = ("emergency_phrase", "dvt", "cramp")
 VOICES = ("flite:slt", "flite:rms", "festival:slt_hts")
+REPLY_PAUSE_S = 0.6  #: between clips in the recognizer-alone baseline (see baseline_decode)
 
 _WRAPPER = """
 import re, sys
@@ -114,8 +115,10 @@ def worker_rss(texts: list[str]) -> int:
 
 def baseline_decode(clips: SpeechClips) -> tuple[list[float], int]:
     """The recognizer alone (speech.recognizer, PocketSphinx): each answer clip of the sessions decoded
-    by itself, start + feed + finish, ms per clip (its finish() is where PocketSphinx does its work); and
-    the peak RSS (KB, own VmHWM) of its phone-loop worker process after those decodes."""
+    by itself, start + feed + finish, ms per clip (its finish() is where PocketSphinx does its work,
+    DeepFilterNet over the whole clip included: nothing streamed ahead here); and the peak RSS (KB, own
+    VmHWM) of its phone-loop worker process after those decodes. Between clips it waits as long as a short
+    reply takes, so the noise suppressor's next network state is made, as it is in use."""
     from speech.recognizer import make_recognizer
 
     recognizer = make_recognizer("pocketsphinx")
@@ -125,6 +128,7 @@ def baseline_decode(clips: SpeechClips) -> tuple[list[float], int]:
         for step in steps:
             recognizer.set_kind(step.kind)
             pcm = to_pcm(add_noise(dither(clips.clean(step.answer, "flite:slt")), 20, "pink"))
+            time.sleep(REPLY_PAUSE_S)
             started = time.perf_counter()
             recognizer.start()
             recognizer.feed(pcm)
@@ -256,8 +260,10 @@ def report(live: dict, fast: dict, decode: list[float], render: list[float], rss
         "",
         "Reading: after the endpoint, the loop itself adds only the dialogue step and the first sentence "
         "of the reply (pre-rendered, read back from its WAV file). What remains is the recognizer: its "
-        "finish() suppresses the noise and decodes the whole answer twice, the grammar pass here and the "
-        f"phone-loop pass in its worker process at the same time (p50 {d50:.0f} ms alone here). The loop "
+        "noise suppression (DeepFilterNet) runs while the answer is captured, so its finish() has only the "
+        "last frames of it left, then decodes the whole answer twice, the grammar pass here and the "
+        f"phone-loop pass in its worker process at the same time (p50 {d50:.0f} ms alone here, where the "
+        "whole clip's noise suppression is in the finish()). The loop "
         "starts that decoding after 390 ms of trailing silence, so part of it is hidden behind the endpoint "
         "wait; decoding earlier would hide more but measured worse recognition (see speech/loop.py). The "
         "unpaced figure is what is left when nothing can be hidden. Memory: `legcheck voice` no longer "
