@@ -107,7 +107,7 @@ def worker_rss(texts: list[str]) -> int:
     try:
         for text in texts:
             tts.render(text)
-        status = Path(f"/proc/{tts._worker.process.pid}/status").read_text()
+        status = Path(f"/proc/{tts.worker_pid}/status").read_text()
     finally:
         tts.close()
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
@@ -134,7 +134,7 @@ def baseline_decode(clips: SpeechClips) -> tuple[list[float], int]:
             recognizer.feed(pcm)
             recognizer.finish()
             times.append((time.perf_counter() - started) * 1000)
-    status = Path(f"/proc/{recognizer._loop._worker.pid}/status").read_text()
+    status = Path(f"/proc/{recognizer.worker_pid}/status").read_text()
     recognizer.close()
     return times, int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
 

@@ -192,6 +192,11 @@ class PhoneLoop:
             self._local = phone_loop.phone_loop_decoder(self.sample_rate, lw=LANGUAGE_WEIGHT)
         return self._local
 
+    @property
+    def worker_pid(self) -> int | None:
+        """The worker process's id, or None when the pass runs in this process (for memory figures)."""
+        return self._worker.pid if self._worker is not None else None
+
     def _lose_worker(self) -> None:
         log.warning("phone-loop worker stopped: scoring in this process from now on")
         _stop(self._worker)
@@ -268,6 +273,11 @@ class PocketSphinxRecognizer:
             self.start()
         self._audio += pcm
         return None
+
+    @property
+    def worker_pid(self) -> int | None:
+        """The phone-loop worker's process id, or None when that pass runs in this process."""
+        return self._loop.worker_pid
 
     def prepare(self, pcm: bytes) -> None:
         """Start suppressing the noise of an answer still being captured (``pcm``: all of it so far), so

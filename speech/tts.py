@@ -233,6 +233,11 @@ class TextToSpeech:
             raise SynthesisError("speech synthesis wrote an empty file")
         return path
 
+    @property
+    def worker_pid(self) -> int | None:
+        """The pyttsx3 worker's process id, or None before the first render (for memory figures)."""
+        return self._worker.process.pid if self._worker is not None else None
+
     def _restart(self) -> None:
         if self._worker is not None:
             self._worker.stop()

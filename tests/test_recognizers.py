@@ -219,5 +219,7 @@ def test_closing_the_recognizer_stops_its_worker():
     recognizer = PocketSphinxRecognizer()
     process = recognizer._loop._worker
     assert process is not None and process.poll() is None
+    assert recognizer.worker_pid == process.pid
     recognizer.close()
     assert process.poll() is not None
+    assert recognizer.worker_pid is None
