@@ -32,6 +32,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
+import soxr
 
 from .errors import ModelError
 
@@ -43,7 +44,6 @@ ATTENUATION_DB = 20.0  #: the most the network may take off any part of the soun
 DELAY_MS = 30  #: how far the network's output lags its input (two hops of look-ahead and one of analysis)
 RATE = 16000  #: the rate of the answers
 _NET_RATE = 48000  #: the only rate DeepFilterNet runs at
-_UP = _NET_RATE // RATE
 
 
 def available() -> bool:
@@ -126,8 +126,6 @@ class _Answer:
     ``state`` is None once the answer has been handed over (DeepFilter._release)."""
 
     def __init__(self, state: _State | None):
-        import soxr
-
         self.state = state
         self.pcm = bytearray()
         self._up = soxr.ResampleStream(RATE, _NET_RATE, 1, dtype="float32")
@@ -156,8 +154,6 @@ class _Answer:
         """The first ``length`` bytes of the answer with its noise taken out, lined up with the input."""
         done = np.concatenate(self._done) if self._done else np.empty(0, dtype=np.float32)
         lag = _NET_RATE * DELAY_MS // 1000
-        import soxr
-
         down = soxr.resample(done[lag:], _NET_RATE, RATE) if done.size > lag else np.empty(0, dtype=np.float32)
         samples = length // 2
         down = np.pad(down[:samples], (0, max(samples - down.size, 0)))

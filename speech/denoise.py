@@ -77,6 +77,12 @@ class NoiseSuppressor:
         padded = pcm + b"\0" * (-len(pcm) % _FRAME)
         return _run(processor, padded)[: len(pcm)]
 
+    def prepare(self, pcm: bytes) -> None:
+        """Nothing to do ahead: the noise is learnt from the whole answer (see the module doc)."""
+
+    def close(self) -> None:
+        """Nothing to release (the same calls as speech.deepfilter.DeepFilter)."""
+
 
 def _quietest(pcm: bytes) -> bytes:
     """The quietest ``LEAD_MS`` of the answer, in whole 10 ms frames."""

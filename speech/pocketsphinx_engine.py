@@ -283,9 +283,7 @@ class PocketSphinxRecognizer:
         """Start suppressing the noise of an answer still being captured (``pcm``: all of it so far), so
         that finish() has little left to do. It may be called from the capturing thread while finish()
         runs on another; what finish() decodes is still what feed() collected."""
-        prepare = getattr(self._denoise, "prepare", None)
-        if prepare is not None:
-            prepare(pcm)
+        self._denoise.prepare(pcm)
 
     def finish(self) -> Hypothesis:
         if not self._in_utterance:
@@ -313,9 +311,7 @@ class PocketSphinxRecognizer:
         """Stop the phone-loop worker and the noise suppressor's helper thread (also done when the
         recognizer is garbage-collected)."""
         self._loop.close()
-        close = getattr(self._denoise, "close", None)
-        if close is not None:
-            close()
+        self._denoise.close()
 
     def _speech_frames(self) -> int:
         """Frames of the best path that are words, not silence or noise fillers."""
