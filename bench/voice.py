@@ -95,22 +95,23 @@ def _free_text(pcm: bytes) -> str:
     return hyp.hypstr if hyp is not None else ""
 
 
+def _hear(recognizer, pcm: bytes, kind: str | None = None):
+    """One answer through a recognizer (under ``kind``'s grammar when given): its Hypothesis."""
+    if kind is not None:
+        recognizer.set_kind(kind)
+    recognizer.start()
+    recognizer.feed(pcm)
+    return recognizer.finish()
+
+
 def _decode(job: tuple) -> dict:
     kind, text, voice, snr, noise, label = job
     pcm = _state["clips"].pcm(text, voice, snr, noise)
     seconds = len(pcm) / 32000
-    recognizer = _state["grammar"]
-    recognizer.set_kind(kind)
     started = time.perf_counter()
-    recognizer.start()
-    recognizer.feed(pcm)
-    hyp = recognizer.finish()
+    hyp = _hear(_state["grammar"], pcm, kind)
     grammar_time = time.perf_counter() - started
-    before = _state["webrtc"]
-    before.set_kind(kind)
-    before.start()
-    before.feed(pcm)
-    webrtc = before.finish()
+    webrtc = _hear(_state["webrtc"], pcm, kind)
     started = time.perf_counter()
     free = _free_text(pcm)
     free_time = time.perf_counter() - started
@@ -250,10 +251,7 @@ def _decode_digit(job: tuple[str, bool]) -> dict:
     digit = int(Path(path).name.split("_")[0])
     row = {"speaker": Path(path).name.split("_")[1], "digit": digit}
     for name in ("digits", "number", "digits_webrtc", "number_webrtc"):
-        recognizer = _state[name]
-        recognizer.start()
-        recognizer.feed(pcm16)
-        hyp = recognizer.finish()
+        hyp = _hear(_state[name], pcm16)
         row[name] = (hyp.text, hyp.confidence)
     row["raw16"] = _raw_text(_state["raw16"], pcm16)
     if with_8k and rate == 8000:
@@ -327,11 +325,6 @@ def _accuracy_lines(rows: list[dict], threshold: float) -> list[str]:
     return lines
 
 
-def _ten_db_errors(rows: list[dict], threshold: float) -> tuple[float, float]:
-    errors = _ten_db_error_rates(rows, threshold)
-    return errors["grammar"], errors["free"]
-
-
 def _ten_db_error_rates(rows: list[dict], threshold: float) -> dict[str, float]:
     """Share of wrong answers at 10 dB on the natural voices, per mode (grammar, webrtc, free)."""
     table = _score_rows([r for r in rows if r["voice"] in VOICES and r["snr"] == 10], threshold)
@@ -350,7 +343,8 @@ def _met(ok: bool) -> str:
 def _target_lines(rows: list[dict], threshold: float, digits: dict | None) -> list[str]:
     """The issue's targets against this run's figures."""
     clips = sum(r["voice"] in VOICES and r["snr"] == 10 and r["label"] == "in" for r in rows)
-    grammar_errors, free_errors = _ten_db_errors(rows, threshold)
+    errors = _ten_db_error_rates(rows, threshold)
+    grammar_errors, free_errors = errors["grammar"], errors["free"]
     right, ratio = 1 - grammar_errors, free_errors / max(grammar_errors, 1e-9)
     taken, total = _red_flag_as_no(rows, threshold, "grammar")
     lines = ["Targets (issue 3), natural voices:", "",
@@ -375,7 +369,8 @@ def _grammar_sizes() -> str:
 def _report(rows: list[dict], digits: dict | None, threshold: float, seconds: float) -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
-    grammar_errors, free_errors = _ten_db_errors(rows, threshold)
+    errors = _ten_db_error_rates(rows, threshold)
+    grammar_errors, free_errors = errors["grammar"], errors["free"]
     taken, total = _red_flag_as_no(rows, threshold, "grammar")
     free_taken, _ = _red_flag_as_no(rows, threshold, "free")
     lines = [
@@ -396,7 +391,7 @@ def _report(rows: list[dict], digits: dict | None, threshold: float, seconds: fl
         *_accuracy_lines(rows, threshold), "",
         *_target_lines(rows, threshold, digits), "",
         f"- Errors at 10 dB on the natural voices: grammar {_pct(grammar_errors)}, the same with WebRTC's "
-        f"suppressor {_pct(_ten_db_error_rates(rows, threshold)['webrtc'])}, free decoding "
+        f"suppressor {_pct(errors['webrtc'])}, free decoding "
         f"{_pct(free_errors)} (ratio {free_errors / max(grammar_errors, 1e-9):.1f}x fewer with the grammar).",
         f"- Red flag taken as \"No\" (Emergency phrases and yes answers under a yes/no question, clean to "
         f"10 dB, all voices): grammar {taken} of {total}, free decoding {free_taken} of {total}.",
