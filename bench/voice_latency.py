@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from speech.endpoint import EndpointConfig, segments  # noqa: E402
+from speech.loop import SPECULATE_AFTER_MS  # noqa: E402
 from tests.speech_audio import RATE, SpeechClips, add_noise, dither, to_pcm  # noqa: E402
 from tests.voice_sessions import plan, session_wav  # noqa: E402
 from triage.levels import Level  # noqa: E402
@@ -259,7 +260,8 @@ def report(live: dict, fast: dict, decode: list[float], render: list[float], rss
         f"`legcheck voice --input-wav --json` with PocketSphinx on {len(live['levels'])} complete spoken "
         f"sessions ({', '.join(SESSIONS)} x voices {', '.join(VOICES[:len(live['levels']) // len(SESSIONS)])}; "
         f"pink noise 20 dB): {live['turns']} turns. Turn latency = the capture time of the frame that "
-        "completed the endpoint (the 600 ms trailing silence itself is not counted) to the first sample of "
+        f"completed the endpoint (the {EndpointConfig().trailing_silence_ms} ms trailing silence itself is not "
+        "counted) to the first sample of "
         "the reply going to the output. With `--realtime` the recording comes at a live microphone's pace, "
         "as in use; without it, frames come as fast as they can be read, so decoding cannot overlap the "
         "trailing silence (the worst case).",
@@ -288,7 +290,8 @@ def report(live: dict, fast: dict, decode: list[float], render: list[float], rss
         "last frames of it left, then decodes the whole answer twice, the grammar pass here and the "
         f"phone-loop pass in its worker process at the same time (p50 {d50:.0f} ms alone here, where the "
         "whole clip's noise suppression is in the finish()). The loop "
-        "starts that decoding after 390 ms of trailing silence, so part of it is hidden behind the endpoint "
+        f"starts that decoding after {SPECULATE_AFTER_MS} ms of trailing silence, so part of it is hidden behind the "
+        "endpoint "
         "wait; decoding earlier would hide more but measured worse recognition (see speech/loop.py). The "
         "unpaced figure is what is left when nothing can be hidden. Memory: `legcheck voice` no longer "
         "imports Flask and the endpoint code (they load only for `legcheck serve`); the phone-loop decoder "

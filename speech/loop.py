@@ -35,9 +35,12 @@ from speech.endpoint import EndpointConfig, Endpointer, EndpointState
 from speech.errors import AudioError, ModelError, SynthesisError
 from speech.tts import TextToSpeech, TtsConfig, Voice
 
-__all__ = ["VoiceLoop", "Listened", "listen", "listen_once", "run_voice", "prompts_to_prerender"]
+__all__ = ["VoiceLoop", "Listened", "listen", "listen_once", "run_voice", "prompts_to_prerender", "SPECULATE_AFTER_MS"]
 
 log = logging.getLogger(__name__)
+
+SPECULATE_AFTER_MS = 390
+"""Trailing silence after which decoding starts while the endpointer waits out the rest (see _Listener)."""
 
 NOT_HEARD = Heard("", None, {}, 0.0)
 END_OF_INPUT = Heard("", "Stop", {}, 1.0)
@@ -102,7 +105,7 @@ class _Listener:
     390 ms of silence got 55 / 56 / 66 right, and after the whole 600 ms 68: PocketSphinx needs some
     silence after the words."""
 
-    SPECULATE_AFTER_MS = 390
+    SPECULATE_AFTER_MS = SPECULATE_AFTER_MS
     PREPARE_EVERY_MS = 100
 
     def __init__(self, recognizer, source, kind: str, config: EndpointConfig):
