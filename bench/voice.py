@@ -27,7 +27,7 @@ import re
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from multiprocessing import Pool
 from pathlib import Path
 
@@ -152,17 +152,35 @@ def _score_rows(rows: list[dict], threshold: float) -> dict:
 
 def _red_flag_as_no(rows: list[dict], threshold: float, mode: str) -> tuple[int, int]:
     """(taken as No, total) over Emergency phrases and "yes" answers to a yes/no question at >= 10 dB."""
-    taken = total = 0
+    def red_flag(intent: str, kind: str) -> bool:
+        return intent == "Emergency" or (intent == "Yes" and kind == "yes_no")
+
+    taken, total, _ = _taken_as_no(rows, threshold, mode, red_flag)
+    return taken, total
+
+
+def _taken_as_no(rows: list[dict], threshold: float, mode: str, counted) -> tuple[int, int, Counter]:
+    """(taken as No, total, the intents taken as No) over the answers at >= 10 dB for which
+    ``counted(intent, kind)`` holds."""
+    taken, total, intents = 0, 0, Counter()
     for row in rows:
         expected = _reading(row["text"], row["kind"])[0]
-        if row["label"] != "in" or expected not in ("Emergency", "Yes") or (row["snr"] or 99) < 10:
-            continue
-        if row["kind"] != "yes_no" and expected == "Yes":
+        if row["label"] != "in" or (row["snr"] or 99) < 10 or not counted(expected, row["kind"]):
             continue
         got = _grammar_reading(row, threshold) if mode == "grammar" else _reading(row["free_text"], row["kind"])
         total += 1
-        taken += got[0] == "No"
-    return taken, total
+        if got[0] == "No":
+            taken += 1
+            intents[expected] += 1
+    return taken, total, intents
+
+
+def _other_as_no_line(rows: list[dict], threshold: float) -> str:
+    """Every answer that is not a No, taken as No (a wider view than the red-flag measure)."""
+    taken, total, intents = _taken_as_no(rows, threshold, "grammar", lambda intent, kind: intent != "No")
+    named = ", ".join(f"{intent} {count}" for intent, count in intents.most_common()) or "none"
+    return (f"- Any answer other than a No taken as \"No\" (clean to 10 dB, all voices, grammar + rejection): "
+            f"{taken} of {total} (by what was said: {named}).")
 
 
 def _oog(rows: list[dict], threshold: float, mode: str) -> tuple[int, int]:
@@ -395,6 +413,7 @@ def _report(rows: list[dict], digits: dict | None, threshold: float, seconds: fl
         f"{_pct(free_errors)} (ratio {free_errors / max(grammar_errors, 1e-9):.1f}x fewer with the grammar).",
         f"- Red flag taken as \"No\" (Emergency phrases and yes answers under a yes/no question, clean to "
         f"10 dB, all voices): grammar {taken} of {total}, free decoding {free_taken} of {total}.",
+        _other_as_no_line(rows, threshold),
         f"- Out-of-grammar sentences not understood (the right outcome): grammar "
         f"{_pct(_oog(rows, threshold, 'grammar')[0] / max(_oog(rows, threshold, 'grammar')[1], 1))}, free "
         f"decoding {_pct(_oog(rows, threshold, 'free')[0] / max(_oog(rows, threshold, 'free')[1], 1))} "
