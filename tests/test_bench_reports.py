@@ -34,3 +34,14 @@ def test_an_answer_asked_again_is_named_as_the_cause_of_a_shifted_script():
     assert not outcome["right"] and not outcome["lower"] and outcome["asked_again"] == 1
     assert "asked again, so the recording ran out of step" in outcome["text"]
     assert outcomes_sentence([outcome]).endswith("1 had an answer asked again")
+
+
+def test_pooled_runs_keep_every_turn_and_each_runs_p95():
+    from voice_latency import pooled
+
+    runs = [{"latencies": [1.0, 2.0, 3.0], "rss_kb": 5, "turns": 3, "levels": {"a": "x"}, "outcomes": []},
+            {"latencies": [10.0, 20.0, 30.0], "rss_kb": 7, "turns": 3, "levels": {"a": "y"}, "outcomes": []}]
+    both = pooled(runs)
+    assert both["latencies"] == [1.0, 2.0, 3.0, 10.0, 20.0, 30.0]
+    assert both["rss_kb"] == 7 and both["turns"] == 6 and both["levels"] == {"a": "x"}
+    assert both["run_p95"][0] < 3.0 < both["run_p95"][1]
