@@ -358,13 +358,14 @@ def _met(ok: bool) -> str:
     return "met" if ok else "NOT met"
 
 
-def _target_lines(rows: list[dict], threshold: float, digits: dict | None) -> list[str]:
-    """The issue's targets against this run's figures."""
+def _target_lines(rows: list[dict], errors: dict[str, float], red_flag: tuple[int, int],
+                  digits: dict | None) -> list[str]:
+    """The issue's targets against this run's figures (``errors``: _ten_db_error_rates; ``red_flag``:
+    _red_flag_as_no for the product path)."""
     clips = sum(r["voice"] in VOICES and r["snr"] == 10 and r["label"] == "in" for r in rows)
-    errors = _ten_db_error_rates(rows, threshold)
     grammar_errors, free_errors = errors["grammar"], errors["free"]
     right, ratio = 1 - grammar_errors, free_errors / max(grammar_errors, 1e-9)
-    taken, total = _red_flag_as_no(rows, threshold, "grammar")
+    taken, total = red_flag
     lines = ["Targets (issue 3), natural voices:", "",
              f"- >= 97% right at 10 dB: {_pct(right)} of {clips} answers (white and pink): {_met(right >= 0.97)}.",
              f"- at least 2x fewer errors than free decoding at 10 dB: {ratio:.1f}x: {_met(ratio >= 2)}.",
@@ -391,6 +392,7 @@ def _report(rows: list[dict], digits: dict | None, threshold: float, seconds: fl
     grammar_errors, free_errors = errors["grammar"], errors["free"]
     taken, total = _red_flag_as_no(rows, threshold, "grammar")
     free_taken, _ = _red_flag_as_no(rows, threshold, "free")
+    oog = {mode: _oog(rows, threshold, mode) for mode in ("grammar", "free")}
     lines = [
         "### Accuracy", "",
         f"Run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores ({cpu}), "
@@ -407,7 +409,7 @@ def _report(rows: list[dict], digits: dict | None, threshold: float, seconds: fl
         f"{len(_answers())} answers (each intent under its kinds) and {len(_out_of_grammar())} out-of-grammar "
         "sentences per voice and condition.", "",
         *_accuracy_lines(rows, threshold), "",
-        *_target_lines(rows, threshold, digits), "",
+        *_target_lines(rows, errors, (taken, total), digits), "",
         f"- Errors at 10 dB on the natural voices: grammar {_pct(grammar_errors)}, the same with WebRTC's "
         f"suppressor {_pct(errors['webrtc'])}, free decoding "
         f"{_pct(free_errors)} (ratio {free_errors / max(grammar_errors, 1e-9):.1f}x fewer with the grammar).",
@@ -415,9 +417,8 @@ def _report(rows: list[dict], digits: dict | None, threshold: float, seconds: fl
         f"10 dB, all voices): grammar {taken} of {total}, free decoding {free_taken} of {total}.",
         _other_as_no_line(rows, threshold),
         f"- Out-of-grammar sentences not understood (the right outcome): grammar "
-        f"{_pct(_oog(rows, threshold, 'grammar')[0] / max(_oog(rows, threshold, 'grammar')[1], 1))}, free "
-        f"decoding {_pct(_oog(rows, threshold, 'free')[0] / max(_oog(rows, threshold, 'free')[1], 1))} "
-        f"({_oog(rows, threshold, 'grammar')[1]} clips).",
+        f"{_pct(oog['grammar'][0] / max(oog['grammar'][1], 1))}, free "
+        f"decoding {_pct(oog['free'][0] / max(oog['free'][1], 1))} ({oog['grammar'][1]} clips).",
         f"- Real-time factor (decode time / audio time, all clips; two worker processes on this shared 2-core "
         f"machine, so pessimistic): grammar with the phone-loop "
         f"pass {_rtf(rows, 'grammar'):.3f}, free decoding {_rtf(rows, 'free'):.3f}.", "",
