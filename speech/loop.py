@@ -105,7 +105,6 @@ class _Listener:
     390 ms of silence got 55 / 56 / 66 right, and after the whole 600 ms 68: PocketSphinx needs some
     silence after the words."""
 
-    SPECULATE_AFTER_MS = SPECULATE_AFTER_MS
     PREPARE_EVERY_MS = 100
 
     def __init__(self, recognizer, source, kind: str, config: EndpointConfig):
@@ -148,7 +147,7 @@ class _Listener:
         silent = self._silent_frames()
         if silent == 0 and self.decoding is not None and self.speculated_at >= 0:
             self.speculated_at = -1  # spoke again: that decoding is out of date
-        if silent == self.config.frames(self.SPECULATE_AFTER_MS) and self.speculated_at < 0:
+        if silent == self.config.frames(SPECULATE_AFTER_MS) and self.speculated_at < 0:
             self._start_decoding()
             self.speculated_at = len(self.answer)
 
