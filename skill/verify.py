@@ -27,6 +27,7 @@ import binascii
 import json
 import logging
 import posixpath
+import re
 import ssl
 import threading
 import urllib.request
@@ -72,6 +73,10 @@ CHAIN_PATH_PREFIX = "/echo.api/"
 TIMESTAMP_TOLERANCE = 150
 """Seconds a request timestamp may differ from our clock."""
 MAX_CHAIN_BYTES = 64 * 1024
+MAX_JSON_DEPTH = 32
+"""Deepest nesting of arrays and objects a request body may have. Alexa's envelopes are about 8 deep and our
+dialogue state adds 3; a deeper body is refused before anything walks it (a deep one makes the JSON decoder
+or the ask-sdk deserializer recurse until Python gives up, which would be a 500)."""
 FETCH_TIMEOUT = 5.0
 
 CertFetcher = Callable[[str], bytes]
@@ -196,14 +201,37 @@ def check_skill_id(envelope: Mapping[str, Any], allowed: Iterable[str]) -> None:
 
 
 def decode_json(body: bytes) -> dict[str, Any]:
-    """The request body as a JSON object; it must be UTF-8 (json.loads alone would also take UTF-16/32)."""
+    """The request body as a JSON object; it must be UTF-8 (json.loads alone would also take UTF-16/32) and
+    nest no deeper than MAX_JSON_DEPTH."""
     try:
-        envelope = json.loads(body.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise VerificationError("request body is not JSON") from error
+    if _nesting(text) > MAX_JSON_DEPTH:
+        raise VerificationError(f"request body nests deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        envelope = json.loads(text)
+    except (ValueError, RecursionError) as error:
         raise VerificationError("request body is not JSON") from error
     if not isinstance(envelope, dict):
         raise VerificationError("request body is not a JSON object")
     return envelope
+
+
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _nesting(text: str) -> int:
+    """How deep the brackets of a JSON text nest, strings skipped (a cheap scan: no recursion, no objects)."""
+    depth = deepest = 0
+    for token in _JSON_TOKENS.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif bracket in "]}":
+            depth -= 1
+    return deepest
 
 
 def header(headers: Mapping[str, str], name: str) -> str:

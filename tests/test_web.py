@@ -83,6 +83,24 @@ def test_malformed_bodies_are_refused(server: str, ca: AlexaCA, body: bytes) -> 
     assert_client_error(post_signed(server, ca, body))
 
 
+@pytest.mark.parametrize("depth", [33, 1000, 50_000])
+def test_deeply_nested_bodies_are_refused_not_a_server_error(server: str, ca: AlexaCA, depth: int) -> None:
+    """Deep nesting used to make the JSON decoder raise RecursionError, answered as a 500 (issue 10)."""
+    assert_client_error(post_signed(server, ca, b"[" * depth))
+    inner = min(depth, 20_000)  # inside a real envelope, under the test server's 64 KB body limit
+    body = json.dumps(envelope("LaunchRequest"))[:-1] + ', "deep": ' + "[" * inner + "]" * inner + "}"
+    assert_client_error(post_signed(server, ca, body.encode()))
+
+
+def test_a_real_envelope_with_a_dialogue_state_is_well_inside_the_nesting_limit(ca: AlexaCA) -> None:
+    from skill.dialogue import Dialogue
+    from skill.verify import MAX_JSON_DEPTH, _nesting
+
+    state = Dialogue("en-GB").start().state
+    body = json.dumps(envelope("IntentRequest", intent="AMAZON.YesIntent", attributes={"dialogue": state}))
+    assert _nesting(body) <= MAX_JSON_DEPTH - 8
+
+
 def test_a_body_that_is_not_utf8_is_refused(server: str, ca: AlexaCA) -> None:
     """A whole, valid envelope in UTF-16: JSON in requests must be UTF-8 (json.loads would take it)."""
     assert_client_error(post_signed(server, ca, json.dumps(envelope("LaunchRequest")).encode("utf-16")))
