@@ -19,15 +19,16 @@ from intents import Heard
 from triage import FINDINGS, Answer, Assessment, Findings, Level, assess, clinician_summary, evaluate
 from triage.advice import EMERGENCY_ADVICE
 from triage.engine import Evaluation, any_met
-from triage.rules import PE_SIGNS, Rule
+from triage.findings import FindingsError, names_in_group
+from triage.rules import Rule
 
 from .events import Ask, Event, Result, Say
 from .locale import emergency_number as number_for_locale
 from .locale import normalise_locale
-from .questions import QUESTIONS, Question, by_id
+from .questions import ORDER, QUESTIONS, Question, by_id
 from .replies import EXPECT, HEADLINES, reply, ssml
 
-__all__ = ["Dialogue", "Turn", "emergency_heard", "MAX_MISSES"]
+__all__ = ["Dialogue", "Turn", "StateError", "checked_state", "emergency_heard", "MAX_MISSES"]
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ MAX_MISSES = 2
 STATE_VERSION = 1
 SEVERE_PAIN_SCORE = 7
 """On a 0-10 scale, this or more counts as severe."""
+RED_FLAGS = names_in_group("red_flag")
+_BY_RED_FLAG_QUESTION = {q.id: q.findings for q in QUESTIONS if set(q.findings) & set(RED_FLAGS)}
 _VALUE_INTENTS = {"Side": "side", "Duration": "duration", "Number": "number", "Location": "location"}
 
 
@@ -82,13 +85,31 @@ class Dialogue:
         return _advance(turn)
 
     def respond(self, state: dict[str, Any], heard: Heard) -> Turn:
-        """One answer in, what to say out. `state` is not modified: the new state is in the Turn."""
-        turn = Turn(_checked_copy(state))
-        log.info("heard intent=%s open=%s", heard.intent, turn.state.get("open"))
+        """One answer in, what to say out. `state` is not modified: the new state is in the Turn.
+
+        The state is checked first (it may come from a client): one that does not validate starts a new
+        conversation, unless it shows a red flag answered yes, when the emergency advice is given (a damaged
+        state must not hide an emergency; a crafted one can only make the advice more cautious). The
+        emergency number always comes from this Dialogue (locale or configuration), never from the state.
+        An emergency is answered as one whatever the state says, even after the check has finished.
+        """
+        try:
+            turn = Turn(checked_state(state, self))
+        except StateError as error:
+            log.warning("dialogue state refused (%s): starting again", error.kind)
+            return self._restart(state, heard)
+        if heard.intent == "Emergency":
+            return _emergency(self, turn, heard)
         if turn.finished:
             return _after_end(self, turn, heard)
         handler = _HANDLERS.get(heard.intent or "", _answer)
         return handler(self, turn, heard)
+
+    def _restart(self, state: Any, heard: Heard) -> Turn:
+        fresh = self.start()
+        if heard.intent == "Emergency" or _raw_red_flag(state):
+            return _emergency(self, Turn(fresh.state), heard)
+        return fresh
 
     def emergency_text(self) -> str:
         return EMERGENCY_ADVICE.format(number=self.number)
@@ -99,20 +120,75 @@ def emergency_heard(state: dict[str, Any]) -> bool:
     try:
         return evaluate(findings_of(state)).floor is Level.EMERGENCY
     except Exception:  # a damaged state must not hide an emergency that the raw answers show
-        log.exception("could not evaluate state; checking raw answers")
-        return "yes" in state.get("volunteered", {}).values()
+        log.warning("could not evaluate the dialogue state; checking its raw answers")
+        return _raw_red_flag(state)
 
 
-def _checked_copy(state: dict[str, Any]) -> dict[str, Any]:
+def _raw_red_flag(state: Any) -> bool:
+    """A red flag answered yes anywhere in a state that may not validate (read with no assumptions)."""
+    if not isinstance(state, dict):
+        return False
+    places = [state.get("volunteered"), state.get("values")]
+    answers = state.get("answers")
+    if isinstance(answers, dict):
+        places.append({name: value for qid, value in answers.items() if qid in _BY_RED_FLAG_QUESTION
+                       for name in _BY_RED_FLAG_QUESTION[qid]})
+    return any(isinstance(place, dict) and place.get(name) == "yes" for place in places for name in RED_FLAGS)
+
+
+class StateError(ValueError):
+    """A dialogue state that does not validate; `kind` names the check that failed (no values in it)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"dialogue state is not valid: {kind}")
+        self.kind = kind
+
+
+_ANSWER_VALUES = frozenset({"yes", "no", "unknown"})
+_STATE_TYPES = {"v": int, "asked": list, "answers": dict, "values": dict, "qvalues": dict, "volunteered": dict,
+                "misses": int, "done": bool, "complete": bool}
+
+
+def checked_state(state: Any, dialogue: Dialogue) -> dict[str, Any]:
+    """A validated copy of a state, with the locale and emergency number of `dialogue`. Raises StateError."""
     if not isinstance(state, dict) or state.get("v") != STATE_VERSION:
-        raise ValueError("dialogue state is missing or from another version")
-    copy = {key: (value.copy() if isinstance(value, dict | list) else value) for key, value in state.items()}
-    for key in ("asked", "answers", "values", "qvalues", "volunteered"):
-        if not isinstance(copy.get(key), dict | list):
-            raise ValueError(f"dialogue state field {key!r} is damaged")
+        raise StateError("version")
+    for key, kind in _STATE_TYPES.items():
+        if type(state.get(key)) is not kind:
+            raise StateError(f"type of {key}")
+    copy = {key: (value.copy() if isinstance(value, dict | list) else value) for key, value in state.items()
+            if key in _STATE_KEYS}
+    _check_questions(copy)
+    _check_findings(copy)
+    copy["locale"], copy["number"] = dialogue.locale, dialogue.number
     return copy
 
 
+_STATE_KEYS = frozenset({*_STATE_TYPES, "open", "locale", "number"})
+
+
+def _check_questions(state: dict[str, Any]) -> None:
+    asked = state["asked"]
+    if not all(isinstance(qid, str) and qid in ORDER for qid in asked) or len(set(asked)) != len(asked):
+        raise StateError("asked")
+    if not all(qid in ORDER and answer in _ANSWER_VALUES for qid, answer in state["answers"].items()):
+        raise StateError("answers")
+    if not all(qid in ORDER and isinstance(values, dict) for qid, values in state["qvalues"].items()):
+        raise StateError("qvalues")
+    open_qid = state.get("open")
+    if open_qid is not None and open_qid not in ORDER:
+        raise StateError("open")
+    if open_qid is None and not state["done"]:
+        raise StateError("open")
+    if state["misses"] < 0:
+        raise StateError("misses")
+
+
+def _check_findings(state: dict[str, Any]) -> None:
+    try:
+        findings_of(state)
+    except (FindingsError, KeyError, TypeError, ValueError) as error:
+        raise StateError("findings") from error
 # ---- findings from the state -------------------------------------------------------------------------------
 
 def findings_of(state: dict[str, Any]) -> Findings:
@@ -127,8 +203,6 @@ def findings_of(state: dict[str, Any]) -> Findings:
         raw.update(values)
     raw.update(state["values"])
     raw.update(state["volunteered"])
-    if state.get("alarm"):
-        any_yes.append(list(PE_SIGNS))
     raw["any_yes"] = [group for group in any_yes if not any(raw.get(name) == "yes" for name in group)]
     if not raw["any_yes"]:
         del raw["any_yes"]
@@ -297,10 +371,9 @@ def _reask(turn: Turn, question: Question) -> Turn:
 
 def _emergency(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
     symptom = heard.slots.get("symptom")
-    if symptom in FINDINGS:
-        turn.state["volunteered"][symptom] = "yes"
-    else:  # an emergency without a named symptom counts as one of the signs of a clot in the lungs
-        turn.state["alarm"] = True
+    # A named sign is recorded as itself; a request for an ambulance or an emergency number as that request
+    # (a finding of its own, so that signs denied earlier cannot outweigh it).
+    turn.state["volunteered"][symptom if symptom in FINDINGS else "emergency_requested"] = "yes"
     _say(turn, reply("emergency_now", number=turn.state["number"]), "emergency_now")
     return _finish(turn, complete=True)
 

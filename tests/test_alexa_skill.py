@@ -196,14 +196,29 @@ def test_an_exception_report_from_alexa_is_answered_without_speech():
 # ---- failures ------------------------------------------------------------------------------------------------
 
 
-def test_a_broken_state_ends_with_a_safe_reply_and_the_number():
+def test_a_state_that_does_not_validate_starts_a_new_conversation():
+    """Issue 10.6: a state that does not validate is a new conversation with a clean reply (it used to end
+    the session with an apology)."""
     session, response = started("en-AU")
     session.attributes = {"dialogue": {**response["sessionAttributes"]["dialogue"], "v": 999}}
     reply = send(session, session.intent("AMAZON.NoIntent"))
-    assert reply["response"]["shouldEndSession"] is True
+    assert reply["response"]["shouldEndSession"] is False
     assert SSML_NUMBER.format("000") in speech(reply)
-    assert "cannot say it is only a cramp" in speech(reply)
-    assert reply.get("sessionAttributes", {}) == {}
+    assert "something went wrong" not in speech(reply)
+    assert reply["sessionAttributes"]["dialogue"]["answers"] == {}
+
+
+def test_a_crafted_finished_state_with_a_crafted_number_still_gets_the_emergency_advice():
+    """Issue 10.6: "the check is finished" plus "I can't breathe" gave no advice, and the number came from the
+    state. Now the emergency is answered whatever the state says, with the locale's number."""
+    session, response = started("en-GB")
+    state = response["sessionAttributes"]["dialogue"]
+    session.attributes = {"dialogue": {**state, "done": True, "open": None, "number": "0800 PIZZA"}}
+    reply = send(session, session.intent(
+        "EmergencyIntent", [resolved_slot("symptom", "i can't breathe", "breathless", "RED_FLAG_SYMPTOM")]))
+    assert SSML_NUMBER.format("999") in speech(reply)
+    assert "PIZZA" not in speech(reply) and "The check is finished" not in speech(reply)
+    assert reply["response"]["shouldEndSession"] is True
 
 
 def test_a_failure_after_an_emergency_sign_still_gives_the_emergency_advice():

@@ -13,7 +13,7 @@ from skill.dialogue import MAX_MISSES, Dialogue, emergency_heard
 from skill.events import Ask, Result
 from triage import FINDINGS, assess
 
-YES_NO = [name for name, spec in FINDINGS.items() if spec.group not in ("value", "derived")]
+YES_NO = [name for name, spec in FINDINGS.items() if spec.group not in ("value", "derived", "said")]
 RED_FLAG_FINDINGS = ("breathless", "chest_pain", "coughing_blood", "fainting_or_racing_heart", "cold_pale_or_numb",
                      "weakness_or_cannot_move")
 YES, NO, DONT_KNOW = Heard("yes", "Yes", {}, 1.0), Heard("no", "No", {}, 1.0), Heard("?", "DontKnow", {}, 1.0)
@@ -256,9 +256,73 @@ def test_the_state_is_small_json_and_survives_a_round_trip():
     assert len(json.dumps(turn.result.to_json())) < 12000
 
 
-def test_a_damaged_state_is_refused_clearly():
-    with pytest.raises(ValueError, match="state"):
-        Dialogue().respond({"v": 99}, YES)
+def _started_state(locale: str = "en-GB") -> dict:
+    return json.loads(json.dumps(Dialogue(locale).start().state))
+
+
+def _damaged_states() -> list:
+    good = _started_state()
+    return [
+        None, "a state", [], {"v": 99}, {**good, "v": 2}, {**good, "asked": "red_flags_chest"},
+        {**good, "asked": ["no_such_question"]}, {**good, "answers": {"red_flags_chest": "maybe"}},
+        {**good, "answers": {"nowhere": "no"}}, {**good, "open": "nowhere"}, {**good, "misses": "1"},
+        {**good, "done": "false"}, {**good, "values": {"side": "middle"}}, {**good, "volunteered": {"mood": "yes"}},
+        {**good, "qvalues": {"duration": {"duration_minutes": -5}}}, {**good, "open": None},
+    ]
+
+
+@pytest.mark.parametrize("state", _damaged_states())
+def test_a_state_that_does_not_validate_starts_a_new_conversation(state):
+    """Issue 10.6: a state from a client that does not validate is a new conversation, with a clean reply."""
+    turn = Dialogue("en-GB").respond(state, NO)
+    assert not turn.finished
+    assert turn.events[0].key == "welcome" and "999" in turn.events[0].text
+    assert turn.open_question.question == "red_flags_chest"
+    assert turn.state["answers"] == {}
+
+
+@pytest.mark.parametrize("state", _damaged_states())
+def test_an_emergency_with_a_state_that_does_not_validate_still_gets_the_advice(state):
+    turn = Dialogue("en-GB").respond(state, match("I can't breathe", "yes_no"))
+    assert turn.result.level == "EMERGENCY" and "999" in turn.result.advice
+
+
+def test_a_damaged_state_that_shows_a_red_flag_gives_the_emergency_advice():
+    state = {**_started_state(), "v": 99, "answers": {"red_flags_chest": "yes"}}
+    turn = Dialogue("en-GB").respond(state, NO)
+    assert turn.result.level == "EMERGENCY" and "999" in turn.result.advice
+
+
+def _finished_state(locale: str = "en-GB") -> dict:
+    dialogue = Dialogue(locale)
+    result, _ = play({"side": "both", "duration_minutes": 1}, dialogue)
+    turn = dialogue.start()
+    while not turn.finished:
+        turn = dialogue.respond(turn.state, answer_for({"side": "both", "duration_minutes": 1}, turn.open_question))
+    assert turn.result.level == "SELF_CARE"
+    return json.loads(json.dumps(turn.state))
+
+
+@pytest.mark.parametrize("said", ["I can't breathe", "call an ambulance", "my chest hurts"])
+def test_an_emergency_after_the_check_has_finished_gets_the_emergency_advice(said):
+    """Issue 10.6: a finished state plus "I can't breathe" used to answer "The check is finished"."""
+    turn = Dialogue("en-GB").respond(_finished_state(), match(said, "yes_no"))
+    assert turn.result.level == "EMERGENCY"
+    assert "Call 999 now" in turn.result.advice
+    assert not any(event.key == "finished" for event in turn.events if hasattr(event, "key"))
+
+
+@pytest.mark.parametrize("crafted", ["555", "0800 PIZZA", "<break time='10s'/>", "", None, 911])
+def test_the_emergency_number_never_comes_from_the_state(crafted):
+    """Issue 10.6: the number was read from the state and could be replaced by any string."""
+    dialogue = Dialogue("en-GB")
+    state = {**_started_state("en-US"), "number": crafted, "locale": "en-US"}
+    turn = dialogue.respond(state, match("I'm coughing up blood", "yes_no"))
+    spoken = " ".join(event.text for event in turn.events if hasattr(event, "text"))
+    assert "999" in turn.result.advice and turn.result.emergency_number == "999"
+    assert str(crafted) not in spoken or crafted in ("", None)
+    assert "911" not in spoken
+    assert turn.state["number"] == "999"
 
 
 def test_the_clinician_summary_lists_answers_and_self_reported_wells_items():

@@ -6,6 +6,7 @@ import pytest
 
 from skill.questions import QUESTIONS, by_id
 from triage import FINDINGS, RULES, SOURCES, Findings, FindingsError, Level, assess
+from triage.findings import SAID
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
@@ -51,10 +52,20 @@ def test_every_question_fills_known_findings_and_every_group_has_its_single_ques
             assert singles == set(question.findings), question.id
 
 
-def test_every_finding_a_rule_uses_can_be_asked():
+def test_every_finding_a_rule_uses_can_be_asked_or_is_only_ever_said():
     askable = {name for q in QUESTIONS for name in q.findings}
     used = {name for rule in RULES for name in rule.all + rule.any + rule.none}
-    assert used <= askable
+    assert used <= askable | set(SAID)
+    assert not askable & set(SAID)
+
+
+def test_a_finding_no_question_asks_is_no_until_it_is_said():
+    """emergency_requested: only the person brings it up; left out, it must not make every case EMERGENCY."""
+    everything_no = {name: "no" for name, spec in FINDINGS.items() if spec.group not in ("value", "derived", "said")}
+    assert assess({**everything_no, "side": "both", "duration_minutes": 1}).level is Level.SELF_CARE
+    assert Findings.from_dict({}).get("emergency_requested") == "no"
+    denied = {name: "no" for name in ("breathless", "chest_pain", "coughing_blood", "fainting_or_racing_heart")}
+    assert assess({**denied, "emergency_requested": "yes"}).level is Level.EMERGENCY
 
 
 @pytest.mark.parametrize("bad", [{"swollen": "yes"}, {"swelling": "maybe"}, {"side": "middle"},

@@ -2,10 +2,12 @@
 
 A yes/no finding is answered "yes", "no" or "unknown". A value finding (side, location, duration_minutes)
 holds a value; its yes/no forms are derived: one_sided (side is left or right) and lasting_over_10_minutes
-(duration_minutes > 10). A finding nobody asked about is unknown, and unknown is never taken as reassuring.
+(duration_minutes > 10). A finding nobody asked about is unknown, and unknown is never taken as reassuring
+(except the "said" group below, which no question asks).
 
 Groups:
 - red_flag: a sign of a clot in the lungs or of a leg losing its blood supply (EMERGENCY on its own).
+- said: something only the person brings up, never asked (asking for an ambulance): not said is "no".
 - leg_sign: a sign of a clot (or of a look-alike that needs the same checks) in the leg itself.
 - sign: other symptoms that raise the level in some combinations.
 - pattern: how the pain behaves; these describe the pain and may point either way (a pain that eases when
@@ -31,6 +33,7 @@ __all__ = [
     "VALUE_FINDINGS",
     "DERIVED",
     "names_in_group",
+    "SAID",
 ]
 
 SIDES = ("left", "right", "both")
@@ -51,7 +54,7 @@ class Answer(StrEnum):
 class FindingSpec:
     name: str
     group: str
-    """red_flag | leg_sign | sign | pattern | risk_major | risk_minor | value | derived"""
+    """red_flag | said | leg_sign | sign | pattern | risk_major | risk_minor | value | derived"""
     label: str
     """Short plain words for reasons and summaries ("short of breath")."""
     meaning: str
@@ -80,6 +83,10 @@ _TABLE = (
        "The leg or foot is cold, pale or blue, or has lost feeling (pins and needles or numb)."),
     _f("weakness_or_cannot_move", "red_flag", "weakness or not being able to move the leg",
        "The leg is weak or cannot be moved."),
+    # Said, never asked: not said is "no" (see SAID).
+    _f("emergency_requested", "said", "asking for emergency help",
+       "The person, or someone with them, asks for an ambulance or the emergency number, or says it is an "
+       "emergency."),
     # Signs in the leg.
     _f("swelling", "leg_sign", "swelling", "The painful leg is swollen."),
     _f("redness_or_discoloration", "leg_sign", "red or darker skin",
@@ -134,6 +141,9 @@ _TABLE = (
 
 FINDINGS: Mapping[str, FindingSpec] = {spec.name: spec for spec in _TABLE}
 VALUE_FINDINGS = ("side", "location", "duration_minutes")
+SAID = tuple(spec.name for spec in _TABLE if spec.group == "said")
+"""Findings no question asks: only the person can bring them up, at any moment, so one not said is "no" (the
+signs they stand beside are still asked). Missing from a mapping, they are read as "no", not unknown."""
 DERIVED = ("one_sided", "lasting_over_10_minutes")
 
 
@@ -174,12 +184,15 @@ class Findings:
             else:
                 raise FindingsError(f"unknown finding {name!r}")
         answers.update(_derive(values, answers))
+        for name in SAID:
+            answers.setdefault(name, Answer.NO)
         return cls(answers=answers, values=values, any_yes=tuple(any_yes))
 
     def to_dict(self) -> dict[str, Any]:
         """Every known finding: values first, then answers in vocabulary order."""
         out: dict[str, Any] = {name: self.values[name] for name in VALUE_FINDINGS if name in self.values}
-        out.update({spec.name: str(self.answers[spec.name]) for spec in _TABLE if spec.name in self.answers})
+        out.update({spec.name: str(self.answers[spec.name]) for spec in _TABLE if spec.name in self.answers
+                    and not (spec.name in SAID and self.answers[spec.name] is Answer.NO)})
         if self.any_yes:
             out["any_yes"] = [sorted(group) for group in self.any_yes]
         return out

@@ -44,6 +44,8 @@ RULES: tuple[Rule, ...] = (
     Rule("pe_signs", E, "breathlessness, chest pain, coughing up blood, fainting or a racing heart can mean a "
          "clot has reached the lungs", "pulmonary embolism",
          ("NHS-DVT", "NHS-BLOOD-CLOTS", "GLOS-DVT", "CDC-CLOTS", "NHLBI-VTE"), any=PE_SIGNS),
+    Rule("emergency_requested", E, "you asked for emergency help, and that comes before any question",
+         "whatever made them ask", ("NHS-999", "NHS-BLOOD-CLOTS"), all=("emergency_requested",)),
     Rule("cough_with_leg_signs", E, "a new cough together with signs of a clot in the leg can mean a clot has "
          "reached the lungs", "pulmonary embolism", ("NHS-BLOOD-CLOTS", "GLOS-DVT"),
          all=("cough",), any=LEG_SIGNS),
@@ -126,6 +128,9 @@ SOURCES: dict[str, str] = {
     "NHS-SCIATICA": "NHS, Sciatica (copy) https://barabone.blog/2019/10/02/sciatica/",
     "NHS-PHLEBITIS": "NHS, Phlebitis (superficial thrombophlebitis) "
     "https://developer.api.nhs.uk/widgets/condition/?condition=/conditions/phlebitis/",
+    "NHS-999": "NHS, When to call 999: a life-threatening emergency, such as someone struggling to breathe or "
+    "passed out, means calling 999 at once https://www.nhs.uk/nhs-services/urgent-and-emergency-care-services/"
+    "when-to-call-999/",
     "SEED-LIVESTRONG": "Cook C, A blood clot in a leg or a calf muscle cramp? (LIVESTRONG): "
     "'If you are at risk and have symptoms, suspect a blood clot.'",
 }
