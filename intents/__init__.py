@@ -26,6 +26,11 @@ Duration    {"minutes": float}. "a few seconds" 0.05; "a moment" 0.05; "half an 
             43200; "a year" 525600; "a day or two" 2880, "a week or two" 20160, "two or three days"
             4320. Estimates and ranges take the longer end: a longer pain is the more worrying one. A
             bare unit: "minutes" 5, "hours" 120, "days" 2880, "weeks" 20160.
+            {"bound": "more" | "less" | "about"} too when a comparative was said with it: "more than /
+            over / at least / longer than / ten minutes or more" is "more" (it lasted at least that
+            long), "less than / under / not even / nearly / at most" is "less", "about / roughly / or
+            so" is "about". The dialogue compares through it (triage.findings.lasting_answer): "over ten
+            minutes" is more than ten, "about ten" is unknown.
 Number      {"number": int}. Ages ("I'm 67", "sixty seven years old"; "in my sixties" is 65, the middle of
             the decade) and pain scores ("seven out of ten"; "six or seven" is 7). A bare number under a
             duration question stays Number with its confidence halved (the unit is unknown: ask again

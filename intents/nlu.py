@@ -320,7 +320,7 @@ def _slots(result: RecognizeResult) -> dict[str, Any]:
     minutes = _minutes(values)
     if minutes is not None:
         slots["minutes"] = minutes
-    for name in ("side", "location", "symptom", "answer"):
+    for name in ("side", "location", "symptom", "answer", "bound"):
         if name in values:
             slots[name] = str(values[name])
     if "number" in values:

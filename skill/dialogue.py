@@ -19,7 +19,7 @@ from intents import Heard
 from triage import FINDINGS, Answer, Assessment, Findings, Level, assess, clinician_summary, evaluate
 from triage.advice import EMERGENCY_ADVICE
 from triage.engine import Evaluation, any_met
-from triage.findings import FindingsError, names_in_group
+from triage.findings import BOUNDS, FindingsError, lasting_answer, names_in_group
 from triage.rules import Rule
 
 from .events import Ask, Event, Result, Say
@@ -323,7 +323,7 @@ def _value_answer(question: Question, slots: dict[str, Any]) -> tuple[str | None
         return ("no" if slots["side"] == "both" else "yes"), {"side": slots["side"]}
     if question.kind == "duration" and isinstance(slots.get("minutes"), int | float):
         minutes = float(slots["minutes"])
-        return ("yes" if minutes > 10 else "no"), {"duration_minutes": minutes}
+        return str(lasting_answer(minutes, _bound(slots))), {"duration_minutes": minutes}
     if question.kind == "number":
         return _number_answer(question, slots.get("number"))
     return None, {}
@@ -339,6 +339,12 @@ def _number_answer(question: Question, number: Any) -> tuple[str | None, dict[st
     return None, {}
 
 
+def _bound(slots: dict[str, Any]) -> str | None:
+    """The comparative said with a duration ("more" for "over ten minutes"), if it is one we know."""
+    bound = slots.get("bound")
+    return bound if bound in BOUNDS else None
+
+
 def _note_value(state: dict[str, Any], heard: Heard) -> bool:
     """Keep a value said out of turn (e.g. "it's my left calf") if it is a triage value."""
     slots = heard.slots
@@ -348,6 +354,8 @@ def _note_value(state: dict[str, Any], heard: Heard) -> bool:
         state["values"]["location"] = slots["location"]
     elif isinstance(slots.get("minutes"), int | float):
         state["values"]["duration_minutes"] = float(slots["minutes"])
+        if _bound(slots):  # "over ten minutes" said early: what it says of the threshold, not exactly ten
+            state["values"]["lasting_over_10_minutes"] = str(lasting_answer(float(slots["minutes"]), _bound(slots)))
     else:
         return False
     return True

@@ -112,6 +112,28 @@ def test_value_slots_give_minutes_and_numbers():
     assert _heard("NumberIntent", [slot("number", "67")]).slots == {"number": 67}
 
 
+def test_a_duration_said_with_a_comparative_keeps_it():
+    """Issue 10.1: "over {duration}" arrived as PT10M alone, and was read as exactly ten minutes."""
+    over = _heard("DurationIntent", [resolved_slot("bound", "over", "more", "DURATION_BOUND"),
+                                     slot("duration", "PT10M")])
+    assert over.slots == {"minutes": 10.0, "bound": "more"}
+    under = _heard("DurationIntent", [resolved_slot("bound", "under", "less", "DURATION_BOUND"),
+                                      slot("duration", "PT1H")])
+    assert under.slots == {"minutes": 60.0, "bound": "less"}
+
+
+def test_the_interaction_model_carries_the_comparative_of_a_duration():
+    from intents import load_intents
+    from intents.alexa import interaction_model
+
+    model = interaction_model(load_intents())["interactionModel"]["languageModel"]
+    duration = next(intent for intent in model["intents"] if intent["name"] == "DurationIntent")
+    assert "{bound} {duration}" in duration["samples"]
+    bounds = next(kind for kind in model["types"] if kind["name"] == "DURATION_BOUND")
+    ids = {value["id"]: {value["name"]["value"], *value["name"].get("synonyms", [])} for value in bounds["values"]}
+    assert "over" in ids["more"] and "under" in ids["less"]
+
+
 def test_a_value_intent_without_its_value_is_not_understood():
     """Alexa fills a slot with '?' or nothing when it did not get it: ask again, never guess."""
     assert _heard("SideIntent", [unresolved_slot("side", "the middle one", "LEG_SIDE")]).intent is None

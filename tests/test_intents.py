@@ -33,6 +33,7 @@ SLOT_VALUES = {
         "weakness_or_cannot_move",
     },
     "answer": {"yes", "no"},
+    "bound": {"more", "less", "about"},
 }
 NUMERIC_SLOTS = {"minutes", "number"}
 # Hassil list slots that are only parts of a duration (turned into "minutes" by the matcher).
@@ -311,12 +312,12 @@ def test_fillers_never_hide_an_emergency(text, fillers, kind):
 
 def test_heard_is_frozen_and_round_trips_through_json():
     heard = match("about twenty minutes", "duration")
-    assert heard == Heard("about twenty minutes", "Duration", {"minutes": 20.0}, 1.0)
+    assert heard == Heard("about twenty minutes", "Duration", {"minutes": 20.0, "bound": "about"}, 1.0)
     with pytest.raises(dataclasses.FrozenInstanceError):
         heard.intent = "No"
     as_json = json.loads(json.dumps(heard.to_json()))
-    assert as_json == {"text": "about twenty minutes", "intent": "Duration", "slots": {"minutes": 20.0},
-                       "confidence": 1.0}
+    assert as_json == {"text": "about twenty minutes", "intent": "Duration",
+                       "slots": {"minutes": 20.0, "bound": "about"}, "confidence": 1.0}
     assert Heard(**as_json) == heard
 
 

@@ -34,6 +34,8 @@ __all__ = [
     "DERIVED",
     "names_in_group",
     "SAID",
+    "LONG_PAIN_MINUTES",
+    "lasting_answer",
 ]
 
 SIDES = ("left", "right", "both")
@@ -233,11 +235,40 @@ def _parse_groups(value: Any) -> list[frozenset[str]]:
     return [frozenset(group) for group in value]
 
 
+LONG_PAIN_MINUTES = 10.0
+"""lasting_over_10_minutes: a cramp usually goes within ten minutes (NHS-LEG-CRAMPS, MAYO-NIGHT-CRAMPS)."""
+ABOUT_SPAN = (0.8, 1.25)
+""""About N minutes" is read as anywhere from 0.8 N to 1.25 N: "about ten" straddles the threshold."""
+BOUNDS = ("more", "less", "about")
+
+
+def lasting_answer(minutes: float, bound: str | None = None, threshold: float = LONG_PAIN_MINUTES) -> Answer:
+    """Has the pain lasted more than `threshold` minutes, given a duration as said?
+
+    bound is the comparative said with it: "more" ("more than", "over", "at least", "or more": the pain
+    lasted at least this long), "less" ("less than", "under", "not even", "nearly"), "about" ("about",
+    "roughly", "or so"), or None (the duration as said). Where the words leave both sides open ("about ten",
+    "more than five", "less than an hour") the answer is unknown, which the triage reads the cautious way.
+    """
+    if bound == "more":
+        return Answer.YES if minutes >= threshold else Answer.UNKNOWN
+    if bound == "less":
+        return Answer.NO if minutes <= threshold else Answer.UNKNOWN
+    if bound == "about":
+        low, high = (minutes * factor for factor in ABOUT_SPAN)
+        if low > threshold:
+            return Answer.YES
+        return Answer.NO if high <= threshold else Answer.UNKNOWN
+    if bound is not None:
+        raise FindingsError(f"a duration's bound must be one of {', '.join(BOUNDS)}, not {bound!r}")
+    return Answer.YES if minutes > threshold else Answer.NO
+
+
 def _derive(values: Mapping[str, Any], answers: Mapping[str, Answer]) -> dict[str, Answer]:
     """The yes/no forms of the value findings, where a value is known and no answer was given."""
     derived: dict[str, Answer] = {}
     if "side" in values and "one_sided" not in answers:
         derived["one_sided"] = Answer.NO if values["side"] == "both" else Answer.YES
     if "duration_minutes" in values and "lasting_over_10_minutes" not in answers:
-        derived["lasting_over_10_minutes"] = Answer.YES if values["duration_minutes"] > 10 else Answer.NO
+        derived["lasting_over_10_minutes"] = lasting_answer(values["duration_minutes"])
     return derived
