@@ -16,6 +16,11 @@ No          {} or {"side": ...} ("no, the right one"; Side under a side question
             returns for a cut-off "I don't know" / "I'm not sure" / "I haven't checked". An answer mixing
             a no with "not sure" ("no, I don't know") is DontKnow.
 DontKnow    {}. "I don't know", "not sure", "no idea", "maybe", "I can't remember". Never read as No.
+Ability     {"ability": "cannot" | "can" | "no_cannot" | "no_can" | "yes_can" | "yes_cannot"}: "I can't
+            (put weight on it)", "I can walk on it", with the yes or no said before it ("no, I can't" is
+            no_cannot). Its meaning is the question's: the dialogue reads it through the question's
+            cannot_is, so "no, I can't" to "is it too painful to put weight on it?" is a yes; where
+            "I can't" says nothing of the finding only the yes or no said with it answers.
 Side        {"side": "left" | "right" | "both"}, plus {"location": ...} when both were said.
 Location    {"location": "calf" | "thigh" | "behind_knee" | "foot" | "whole_leg"}, plus {"side": ...}
             when said ("my left calf"). Shin and lower leg count as calf, ankle/heel/toes as foot,
@@ -54,7 +59,8 @@ None        not understood: slots {}, confidence 0.0. Never to be taken as "no".
 =========== ==============================================================================================
 
 Kinds (the open question's kind, ``KINDS``): "yes_no", "side", "location", "duration", "number". The kind
-picks the reading when a text matches several intents; Emergency, Why, Help, Repeat, Back, StartOver,
+picks the reading when a text matches several intents; Yes, No, DontKnow and Ability answer every kind;
+Emergency, Why, Help, Repeat, Back, StartOver,
 Stop and DontKnow are recognised under every kind (and with kind None).
 
 ``phrases(kind)``: every sentence a recognizer grammar for that kind should accept (the kind's own

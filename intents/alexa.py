@@ -92,6 +92,7 @@ SLOTS: dict[str, AlexaSlot] = {
         AlexaSlot("symptom", "RED_FLAG_SYMPTOM", "symptom", "id"),
         AlexaSlot("answer", "CORRECTED_ANSWER", "answer", "id"),
         AlexaSlot("bound", "DURATION_BOUND", "bound", "id"),
+        AlexaSlot("ability", "ABILITY_ANSWER", "ability", "id"),
         AlexaSlot("fixed_duration", "DURATION_PHRASE", "minutes", "seconds_id"),
         AlexaSlot("since_when", "SINCE_WHEN", "minutes", "seconds_id"),
         AlexaSlot("brief", "BRIEF_MOMENT", "minutes", "seconds_id"),

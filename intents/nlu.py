@@ -47,7 +47,7 @@ KINDS = ("yes_no", "side", "location", "duration", "number")
 ALWAYS_ON = ("Emergency", "Why", "Help", "Repeat", "Back", "StartOver", "Stop")
 """Intents recognised whatever question is open."""
 
-ANSWERS = ("Yes", "No", "DontKnow")
+ANSWERS = ("Yes", "No", "DontKnow", "Ability")
 """Answers every kind of question accepts."""
 
 KIND_INTENTS = {
@@ -61,7 +61,7 @@ KIND_INTENTS = {
 
 PRIORITY = (
     "Emergency", "Back", "StartOver", "Stop", "Repeat", "Why", "Help", "DontKnow",
-    "Side", "Location", "Duration", "Number", "No", "Yes",
+    "Side", "Location", "Duration", "Number", "Ability", "No", "Yes",
 )
 """Tie-break order when one text matches several intents (Emergency always first)."""
 
@@ -320,7 +320,7 @@ def _slots(result: RecognizeResult) -> dict[str, Any]:
     minutes = _minutes(values)
     if minutes is not None:
         slots["minutes"] = minutes
-    for name in ("side", "location", "symptom", "answer", "bound"):
+    for name in ("side", "location", "symptom", "answer", "bound", "ability"):
         if name in values:
             slots[name] = str(values[name])
     if "number" in values:

@@ -55,9 +55,10 @@ STATE_KEY = "dialogue"
 
 # Intents that answer the open question: before any state exists they cannot answer anything, so a one-shot
 # request carrying one of them ("ask leg check yes") simply starts the conversation.
-_ANSWERS = frozenset({"Yes", "No", "DontKnow", "Side", "Location", "Duration", "Number", None})
+_ANSWERS = frozenset({"Yes", "No", "DontKnow", "Ability", "Side", "Location", "Duration", "Number", None})
 # Intents that carry their meaning in a slot: without a usable slot value they were not understood.
-_NEEDS_SLOT = {"Side": "side", "Location": "location", "Duration": "minutes", "Number": "number"}
+_NEEDS_SLOT = {"Side": "side", "Location": "location", "Duration": "minutes", "Number": "number",
+               "Ability": "ability"}
 _SPEAK = re.compile(r"^\s*<speak>|</speak>\s*$")
 _LEVEL_TITLES = {
     "EMERGENCY": "Emergency: call for help now",

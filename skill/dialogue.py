@@ -311,11 +311,32 @@ def _interpret(question: Question, heard: Heard) -> tuple[str | None, dict[str, 
     simple = {"Yes": "yes", "No": "no", "DontKnow": "unknown"}.get(heard.intent or "")
     if simple:
         return simple, {}
+    if heard.intent == "Ability":
+        return _ability_answer(question, str(heard.slots.get("ability", ""))), {}
     if heard.intent == "Number" and question.id == "age_over_60":  # "I'm seventy" answers "over sixty?"
         return _number_answer(question, heard.slots.get("number"))
     if _VALUE_INTENTS.get(heard.intent or "") != question.kind:
         return None, {}
     return _value_answer(question, heard.slots)
+
+
+_OTHER = {"yes": "no", "no": "yes"}
+
+
+def _ability_answer(question: Question, ability: str) -> str | None:
+    """What "I can't" / "I can" (with the yes or no said before it) says of the question's finding.
+
+    Where the finding is an inability (question.cannot_is), the clause decides, not its first word: "no, I
+    can't" to "too painful to put weight on it?" is a yes. Elsewhere only a yes or no said with it answers;
+    a bare "I can't" (often a cut-off "I can't breathe" or "I can't tell") is not taken as an answer.
+    """
+    cannot = ability.endswith("cannot")
+    if question.cannot_is:
+        if cannot:
+            return question.cannot_is
+        return _OTHER[question.cannot_is] if len(question.findings) == 1 else None
+    particle = ability.partition("_")[0] if "_" in ability else ""
+    return particle if particle in _OTHER else None
 
 
 def _value_answer(question: Question, slots: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:

@@ -25,11 +25,16 @@ class Question:
     """Why it is asked, for the Why intent ("I ask because ...")."""
     parent: str = ""
     """The grouped question this one breaks down, if any."""
+    cannot_is: str = ""
+    """The answer that "I can't" gives ("yes" where the finding is not being able to do something: "no, I
+    can't" to "Is it too painful to put weight on that leg?" is a yes). "I can" then gives the other answer,
+    for a question about one finding only. Empty: "I can't" says nothing about the finding, and only a yes
+    or no said with it ("no, I can't") answers."""
 
 
 def _q(qid: str, kind: str, findings: tuple[str, ...], text: str, reprompt: str, why: str,
-       parent: str = "") -> Question:
-    return Question(qid, kind, findings, text, reprompt, why, parent)
+       parent: str = "", cannot_is: str = "") -> Question:
+    return Question(qid, kind, findings, text, reprompt, why, parent, cannot_is)
 
 
 _PE = ("breathless", "chest_pain", "coughing_blood", "fainting_or_racing_heart")
@@ -60,11 +65,11 @@ QUESTIONS: tuple[Question, ...] = (
        "Have you fainted or nearly fainted, or is your heart racing?", "Have you fainted, or is your heart racing?",
        _WHY_PE, "red_flags_chest"),
     _q("red_flags_leg", "yes_no", _LIMB, "Is the leg or foot cold, pale or numb, or is it weak or hard to move?",
-       "Is the leg cold, pale, numb, or hard to move?", _WHY_LIMB),
+       "Is the leg cold, pale, numb, or hard to move?", _WHY_LIMB, cannot_is="yes"),
     _q("cold_pale_or_numb", "yes_no", ("cold_pale_or_numb",), "Is the leg or foot cold, pale, or numb?",
        "Is the leg cold, pale or numb?", _WHY_LIMB, "red_flags_leg"),
     _q("weakness_or_cannot_move", "yes_no", ("weakness_or_cannot_move",), "Is the leg weak, or hard to move?",
-       "Is the leg weak or hard to move?", _WHY_LIMB, "red_flags_leg"),
+       "Is the leg weak or hard to move?", _WHY_LIMB, "red_flags_leg", cannot_is="yes"),
     _q("swelling", "yes_no", ("swelling",), "Is the painful leg swollen?", "Is the leg swollen?", _WHY_SIGNS),
     _q("skin_or_vein", "yes_no", _SKIN,
        "Around the pain, is the skin warm, red, or darker than usual, or is there a vein that feels hard or sore?",
@@ -91,7 +96,8 @@ QUESTIONS: tuple[Question, ...] = (
     _q("after_injury", "yes_no", ("after_injury",), "Did the pain start with an injury, a fall or a knock?",
        "Did it start with an injury?", "pain after an injury is often a strained muscle, not a cramp or a clot"),
     _q("cannot_bear_weight", "yes_no", ("cannot_bear_weight",), "Is it too painful to put weight on that leg?",
-       "Can you not put weight on it?", "not being able to stand on the leg needs a same-day check"),
+       "Is it too painful to stand on?", "not being able to stand on the leg needs a same-day check",
+       cannot_is="yes"),
     _q("side", "side", ("one_sided",), "Is the pain in one leg only?", "Is it in one leg only, or both?",
        "a clot usually affects one leg, while cramps can affect both"),
     _q("risk_recent", "yes_no", _RECENT,

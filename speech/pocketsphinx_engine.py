@@ -133,8 +133,14 @@ def _transitions(sentences: frozenset[str]) -> tuple[int, int, list[tuple]]:
 
 @lru_cache(maxsize=8192)
 def _intent(phrase: str, kind: str) -> str | None:
-    """The intent of a grammar phrase (a bounded set of fixed phrases, so caching keeps nothing personal)."""
-    return match(phrase, kind).intent
+    """The intent of a grammar phrase (a bounded set of fixed phrases, so caching keeps nothing personal).
+
+    A phrase that can answer "no" ("no i can't" is Ability, and "no" wherever "I can't" says nothing of the
+    question) counts as "No" here: it gets a No's stricter checks."""
+    heard = match(phrase, kind)
+    if heard.intent == "Ability" and str(heard.slots.get("ability", "")).startswith("no_"):
+        return "No"
+    return heard.intent
 
 
 def confidence_from_gap(gap_per_frame: float) -> float:

@@ -279,6 +279,7 @@ TYPE_READINGS = {
     "SINCE_WHEN": ("duration", "Duration", lambda slots: str(round(slots.get("minutes", -1) * 60))),
     "BRIEF_MOMENT": ("duration", "Duration", lambda slots: str(round(slots.get("minutes", -1) * 60))),
     "DURATION_BOUND": ("duration", "Duration", lambda slots: slots.get("bound")),
+    "ABILITY_ANSWER": ("yes_no", "Ability", lambda slots: slots.get("ability")),
 }
 SAID_WITH = {"DURATION_BOUND": " ten minutes"}
 """A slot that is only ever said in front of another: "over" is heard in "over ten minutes"."""

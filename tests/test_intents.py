@@ -23,7 +23,7 @@ UTTERANCES = Path(__file__).parent / "data" / "utterances.yaml"
 
 INTENTS = {
     "Yes", "No", "DontKnow", "Side", "Location", "Duration", "Number", "Emergency", "Why", "Help",
-    "Repeat", "Back", "StartOver", "Stop",
+    "Repeat", "Back", "StartOver", "Stop", "Ability",
 }
 SLOT_VALUES = {
     "side": {"left", "right", "both"},
@@ -33,6 +33,7 @@ SLOT_VALUES = {
         "weakness_or_cannot_move",
     },
     "answer": {"yes", "no"},
+    "ability": {"cannot", "can", "no_cannot", "no_can", "yes_can", "yes_cannot"},
     "bound": {"more", "less", "about"},
 }
 NUMERIC_SLOTS = {"minutes", "number"}

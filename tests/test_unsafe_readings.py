@@ -77,3 +77,42 @@ def test_a_duration_that_straddles_the_threshold_is_unknown_and_read_the_cautiou
 def test_exactly_ten_minutes_is_not_more_than_ten():
     turn, _ = converse({"duration": "ten minutes"})
     assert turn.state["answers"]["duration"] == "no"
+
+
+# ---- 2. an answer's polarity comes from what it says of the finding, not from its first word -----------
+
+
+@pytest.mark.parametrize("said", [
+    "no I can't", "no, I can't", "nope can't", "I can't", "no it's too painful", "I can't put any weight on it",
+    "no I can't walk on it", "nope, can't stand on it at all", "it's too painful to walk",
+])
+def test_cannot_to_the_weight_bearing_question_is_a_yes(said):
+    turn, _ = converse({"cannot_bear_weight": said})
+    assert turn.state["answers"]["cannot_bear_weight"] == "yes"
+    assert turn.result.level == "URGENT"
+
+
+@pytest.mark.parametrize("said", ["no I can walk on it", "yes I can", "I can stand on it fine", "no, I can"])
+def test_can_to_the_weight_bearing_question_is_a_no(said):
+    turn, _ = converse({"cannot_bear_weight": said})
+    assert turn.state["answers"]["cannot_bear_weight"] == "no"
+    assert turn.result.level == "SELF_CARE"
+
+
+@pytest.mark.parametrize("said", ["no I can't", "I can't move it", "nope, can't"])
+def test_cannot_to_the_hard_to_move_question_is_a_yes(said):
+    turn, _ = converse({"red_flags_leg": said})
+    assert turn.result.level == "EMERGENCY"
+
+
+def test_i_can_move_it_does_not_deny_a_cold_pale_leg():
+    """The leg group also asks about cold, pale, numb: "I can move it" answers only part of it."""
+    turn, said = converse({"red_flags_leg": ["I can move it fine", "no"]})
+    assert [qid for qid, _ in said].count("red_flags_leg") == 2
+    assert turn.result.level == "SELF_CARE"
+
+
+def test_a_bare_i_cant_to_a_lung_red_flag_is_never_a_no():
+    """"I can't" there is often a cut-off "I can't breathe": not an answer, asked again."""
+    turn, said = converse({"red_flags_chest": ["I can't", "no"]})
+    assert said[:2] == [("red_flags_chest", "I can't"), ("red_flags_chest", "no")]
