@@ -431,6 +431,19 @@ def _reasons_so_far(state: dict[str, Any]) -> str:
 
 
 def _back(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
+    """"Go back", or a correction. A correction changes an earlier answer only when it names that question
+    (a value that fits it: "no wait, it's the right leg") or says it is about an earlier answer ("I meant
+    yes", "no to the last one"); the dialogue then says what it changed. ("Sorry, no" is an answer to the
+    open question: the matcher reads it as No.)"""
+    correction = _correction(heard)
+    if correction is None:
+        return _go_back(turn)
+    if correction.intent in ("Yes", "No"):
+        return _correct_last(dialogue, turn, correction)
+    return _correct_value(dialogue, turn, correction)
+
+
+def _go_back(turn: Turn) -> Turn:
     state = turn.state
     answered = [qid for qid in state["asked"] if qid in state["answers"]]
     if not answered:
@@ -438,11 +451,63 @@ def _back(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
         return _reask(turn, by_id(state["open"]))
     previous = by_id(answered[-1])
     _forget(state, previous.id)
-    correction = _correction(heard)
-    if correction is not None:
-        return _answer(dialogue, turn, correction)
     _say(turn, reply("back"), "back")
     return _reask(turn, previous)
+
+
+def _correct_value(dialogue: Dialogue, turn: Turn, correction: Heard) -> Turn:
+    """A value named in a correction goes to the open question if it answers it, else to the latest
+    answered question it answers, else it is taken as said out of turn."""
+    state = turn.state
+    if _interpret(by_id(state["open"]), correction)[0] is not None:
+        return _answer(dialogue, turn, correction)
+    for qid in reversed(state["asked"]):
+        if qid in state["answers"]:
+            answer, values = _interpret(by_id(qid), correction)
+            if answer is not None:
+                return _change(turn, by_id(qid), answer, values)
+    return _answer(dialogue, turn, correction)
+
+
+def _correct_last(dialogue: Dialogue, turn: Turn, correction: Heard) -> Turn:
+    """"I meant yes": about the last answer, unless the open question was just not understood (then it is
+    the answer to that). A red flag the person was not sure about is asked again rather than set to no: a
+    correction that does not name it must not rule it out."""
+    state = turn.state
+    answered = [qid for qid in state["asked"] if qid in state["answers"]]
+    if state["misses"] or not answered:
+        return _answer(dialogue, turn, correction)
+    target = by_id(answered[-1])
+    answer = "yes" if correction.intent == "Yes" else "no"
+    if answer == "no" and state["answers"][target.id] != "no" and set(target.findings) & set(RED_FLAGS):
+        state["answers"].pop(target.id)
+        state["qvalues"].pop(target.id, None)
+        state["open"], state["misses"] = target.id, 0
+        _say(turn, reply("back"), "back")
+        return _reask(turn, target)
+    return _change(turn, target, answer, {})
+
+
+def _change(turn: Turn, question: Question, answer: str, values: dict[str, Any]) -> Turn:
+    """Replace an earlier answer, say so, and go on from there (the open question is asked again if it is
+    still needed)."""
+    state = turn.state
+    state["answers"][question.id] = answer
+    if values:
+        state["qvalues"][question.id] = values
+    else:
+        state["qvalues"].pop(question.id, None)
+    _say(turn, reply("changed", question=question.text, answer=_answer_words(answer, values)), "changed")
+    return _advance(turn)
+
+
+def _answer_words(answer: str, values: dict[str, Any]) -> str:
+    side = values.get("side")
+    if side:
+        return "both legs" if side == "both" else f"the {side} leg only"
+    if "duration_minutes" in values:
+        return f"{values['duration_minutes']:g} minutes"
+    return {"yes": "yes", "no": "no"}.get(answer, "not sure")
 
 
 def _forget(state: dict[str, Any], qid: str) -> None:
@@ -456,7 +521,7 @@ def _forget(state: dict[str, Any], qid: str) -> None:
 
 
 def _correction(heard: Heard) -> Heard | None:
-    """A Back that carries the new answer ("no wait, it's the left one") as the answer itself."""
+    """The new answer a Back carries ("no wait, it's the left one"), as the Heard of that answer."""
     slots = heard.slots
     if slots.get("answer") in ("yes", "no"):
         return Heard(heard.text, slots["answer"].capitalize(), {}, heard.confidence)

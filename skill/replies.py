@@ -18,6 +18,7 @@ REPLIES = {
     "noted_value": "Thank you, I have noted that.",
     "back_first": "We are at the first question.",
     "back": "All right, let's go back.",
+    "changed": "All right. I have changed your answer to \"{question}\" to {answer}.",
     "start_over": "All right, let's start again.",
     "why_intro": "I ask because {why}.",
     "why_so_far": "So far: {reasons}",

@@ -116,3 +116,69 @@ def test_a_bare_i_cant_to_a_lung_red_flag_is_never_a_no():
     """"I can't" there is often a cut-off "I can't breathe": not an answer, asked again."""
     turn, said = converse({"red_flags_chest": ["I can't", "no"]})
     assert said[:2] == [("red_flags_chest", "I can't"), ("red_flags_chest", "no")]
+
+
+# ---- 3. a reply to the open question answers the open question -------------------------------------------
+
+
+LUNG_SINGLES = ["breathless", "chest_pain", "coughing_blood", "fainting_or_racing_heart"]
+
+
+@pytest.mark.parametrize("said", ["sorry, no", "actually no", "no wait, no", "oops no"])
+def test_sorry_no_after_not_sure_answers_only_the_open_red_flag(said):
+    """Issue 10.3: "sorry, no" to "Are you short of breath?" after "not sure" to the group set all four lung
+    signs to no; now it is a no to that question, and the other three are still asked."""
+    turn, asked = converse({"red_flags_chest": "not sure", "breathless": said, "chest_pain": "yes"})
+    assert [qid for qid, _ in asked][:3] == ["red_flags_chest", "breathless", "chest_pain"]
+    assert turn.state["answers"]["breathless"] == "no"
+    assert turn.result.level == "EMERGENCY"
+
+
+@pytest.mark.parametrize("said", ["sorry, yes", "actually yes", "no wait, yes"])
+def test_sorry_yes_to_a_red_flag_is_a_yes_to_it(said):
+    turn, _ = converse({"red_flags_chest": "not sure", "breathless": said})
+    assert turn.result.level == "EMERGENCY"
+    assert turn.result.findings["breathless"] == "yes"
+
+
+@pytest.mark.parametrize("said", ["I meant no to the last one", "sorry I meant no", "change that to no"])
+def test_a_correction_that_does_not_name_a_red_flag_never_rules_it_out(said):
+    """"I meant no" after "not sure" to the lung group asks the group again: it does not set four signs to no."""
+    answers = {"red_flags_chest": ["not sure", "not sure"], "breathless": [said, "not sure"]}
+    turn, asked = converse(answers)
+    assert [qid for qid, _ in asked][:3] == ["red_flags_chest", "breathless", "red_flags_chest"]
+    assert turn.result.findings.get("breathless") != "no"
+    assert turn.result.level == "EMERGENCY"  # still not sure: read the cautious way
+
+
+def test_a_named_correction_says_what_it_changed():
+    dialogue = Dialogue("en-GB")
+    turn = dialogue.start()
+    while turn.open_question.question != "side":
+        turn = dialogue.respond(turn.state, match(PLAIN.get(turn.open_question.question, "no"),
+                                                   turn.open_question.kind))
+    turn = dialogue.respond(turn.state, match("both legs", "side"))
+    next_question = turn.open_question.question
+    turn = dialogue.respond(turn.state, match("no wait, it's the right leg", turn.open_question.kind))
+    said = [event.text for event in turn.events if getattr(event, "key", "") == "changed"]
+    assert said and "Is the pain in one leg only?" in said[0] and "right leg" in said[0]
+    assert turn.state["qvalues"]["side"] == {"side": "right"}
+    assert next_question in turn.state["asked"]
+
+
+def test_i_meant_yes_after_a_miss_answers_the_open_question():
+    turn, asked = converse({"swelling": ["purple monkey dishwasher", "I meant yes"]})
+    assert turn.state["answers"]["swelling"] == "yes"
+    assert turn.state["answers"]["red_flags_leg"] == "no"
+    assert turn.result.level == "URGENT"
+
+
+def test_i_meant_yes_changes_the_last_answer_and_says_so():
+    dialogue = Dialogue("en-GB")
+    turn = dialogue.start()
+    turn = dialogue.respond(turn.state, match("no", "yes_no"))  # red_flags_chest
+    turn = dialogue.respond(turn.state, match("no", "yes_no"))  # red_flags_leg
+    assert turn.open_question.question == "swelling"
+    turn = dialogue.respond(turn.state, match("sorry, I meant yes to the last one", "yes_no"))
+    assert turn.result.level == "EMERGENCY"
+    assert any(getattr(event, "key", "") == "changed" and "cold, pale or numb" in event.text for event in turn.events)
