@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 __all__ = ["REPLIES", "EXPECT", "HEADLINES", "reply", "ssml"]
@@ -51,9 +52,15 @@ def reply(key: str, **values: str) -> str:
     return REPLIES[key].format(**values)
 
 
+_DIGIT_RUN = re.compile(r"\d{2,}")
+
+
 def ssml(text: str, number: str = "") -> str:
-    """Plain text to SSML; the emergency number is read digit by digit."""
+    """Plain text to SSML; every phone number (the emergency number, NHS 111) is read digit by digit.
+
+    The product writes quantities in words, so every run of digits in its texts is a phone number (the
+    voice path spells them out the same way: speech.tts.speakable). `number` is kept for callers that name
+    the emergency number; it is a run of digits like any other."""
     body = escape(text, quote=False)
-    if number:
-        body = body.replace(number, f'<say-as interpret-as="digits">{number}</say-as>')
+    body = _DIGIT_RUN.sub(lambda run: f'<say-as interpret-as="digits">{run.group()}</say-as>', body)
     return f"<speak>{body}</speak>"

@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import queue
+import re
 import subprocess
 import sys
 import tempfile
@@ -33,7 +34,7 @@ from typing import TextIO
 from speech.audio import Audio, read_wav
 from speech.errors import AudioError, SynthesisError
 
-__all__ = ["TtsConfig", "TextToSpeech", "Voice", "Spoken", "DEFAULT_RATE"]
+__all__ = ["TtsConfig", "TextToSpeech", "Voice", "Spoken", "DEFAULT_RATE", "speakable"]
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,20 @@ for line in sys.stdin:
     reply.write(json.dumps(answer) + "\n")
     reply.flush()
 """
+
+
+_DIGIT_RUN = re.compile(r"\d{2,}")
+_DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def speakable(text: str) -> str:
+    """The text as the synthesiser should get it: spaces folded, and every run of digits spelt out digit by
+    digit ("call 911" -> "call nine one one"; espeak-ng reads 911 as "nine hundred and eleven").
+
+    The product writes quantities in words ("ten minutes"), so a run of digits in what it says is always a
+    phone number (tests/test_tts.py checks every fixed text for that)."""
+    folded = " ".join(text.split())
+    return _DIGIT_RUN.sub(lambda run: " ".join(_DIGIT_WORDS[int(digit)] for digit in run.group()), folded)
 
 
 @dataclass(frozen=True)
@@ -196,7 +211,7 @@ class TextToSpeech:
 
         Rendered audio stays in its WAV file in a temporary folder (the cache holds paths: reading one
         back takes well under a millisecond, and 125 pre-rendered sentences would hold 18 MB in memory)."""
-        text = " ".join(text.split())
+        text = speakable(text)
         if not text:
             raise SynthesisError("nothing to say")
         with self._lock:

@@ -97,3 +97,83 @@ def test_a_worker_that_writes_no_file_is_a_synthesis_error():
 def test_bad_settings_are_refused():
     with pytest.raises(ValueError, match="rate"):
         TtsConfig(rate=5)
+
+
+# ---- emergency and phone numbers are spoken digit by digit (issue 10.8) ------------------------------------
+
+def _phonemes(text: str) -> str:
+    import subprocess
+
+    return subprocess.run(["espeak-ng", "-q", "-x", text], capture_output=True, text=True, check=True).stdout
+
+
+def _product_texts() -> list[str]:
+    """Every fixed sentence the product says, with each locale's emergency number in it."""
+    from skill.locale import DEFAULT_NUMBER, EMERGENCY_NUMBERS
+    from skill.questions import QUESTIONS
+    from skill.replies import EXPECT, HEADLINES, REPLIES
+    from triage import advice
+
+    texts = []
+    for number in {*EMERGENCY_NUMBERS.values(), DEFAULT_NUMBER}:
+        fixed = [*REPLIES.values(), advice.EMERGENCY_ADVICE, advice.URGENT_ADVICE, advice.ROUTINE_ADVICE,
+                 advice.CRAMP_RELIEF, advice.CRAMP_PREVENTION, advice.STRAIN_CARE, advice.DISCLAIMER,
+                 *(advice.safety_net_for(level, number) for level in advice.Level)]
+        texts += [text.format(number=number, expect="", why="", reasons="", question="", answer="")
+                  for text in fixed]
+    texts += [*HEADLINES.values(), *EXPECT.values()]
+    texts += [text for q in QUESTIONS for text in (q.text, q.reprompt, q.why)]
+    return texts
+
+
+def test_every_run_of_digits_the_product_says_is_a_phone_number():
+    """speakable() spells every run of digits out digit by digit: that is only right while quantities are
+    written in words. A text with "24 hours" in digits would be read "two four hours": this fails first."""
+    import re
+
+    from skill.locale import DEFAULT_NUMBER, EMERGENCY_NUMBERS
+
+    phone_numbers = {*EMERGENCY_NUMBERS.values(), DEFAULT_NUMBER, "111"}
+    runs = {run for text in _product_texts() for run in re.findall(r"\d+", text)}
+    assert runs and runs <= phone_numbers
+
+
+@pytest.mark.parametrize(("number", "words"), [("911", "nine one one"), ("999", "nine nine nine"),
+                                               ("112", "one one two"), ("000", "zero zero zero"),
+                                               ("111", "one one one")])
+def test_numbers_are_spelt_digit_by_digit(number, words):
+    from speech.tts import speakable
+
+    assert speakable(f"Call {number} now.") == f"Call {words} now."
+
+
+def test_what_espeak_says_for_the_emergency_advice_has_no_hundreds():
+    """espeak-ng read "911" as "nine hundred and eleven": listen to its phonemes for every locale's advice."""
+    from speech.tts import speakable
+
+    for text in _product_texts():
+        phonemes = _phonemes(speakable(text))
+        assert "h'Vndr" not in phonemes and "T'aUz" not in phonemes, (text, phonemes)
+    assert "h'Vndr" in _phonemes("Call 911 now.")  # the check itself can fail
+
+
+def test_the_rendered_emergency_number_sounds_digit_by_digit(tts):
+    """The real voice path: "Call 911 now." renders to the same audio as "Call nine one one now.", not as
+    "nine hundred and eleven" (each on its own engine: one engine's cache would make them equal anyway)."""
+    digits = tts.render("Call 911 now.").samples
+    words, hundred = TextToSpeech(), TextToSpeech()
+    try:
+        assert np.array_equal(digits, words.render("Call nine one one now.").samples)
+        assert not np.array_equal(digits, hundred.render("Call nine hundred and eleven now.").samples)
+    finally:
+        words.close()
+        hundred.close()
+
+
+def test_alexa_reads_every_phone_number_as_digits():
+    from skill.replies import ssml
+    from triage.advice import URGENT_ADVICE
+
+    spoken = ssml(f"Call 999 now. {URGENT_ADVICE}", "999")
+    assert '<say-as interpret-as="digits">999</say-as>' in spoken
+    assert '<say-as interpret-as="digits">111</say-as>' in spoken
