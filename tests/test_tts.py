@@ -116,8 +116,8 @@ def _product_texts() -> list[str]:
 
     texts = []
     for number in {*EMERGENCY_NUMBERS.values(), DEFAULT_NUMBER}:
-        fixed = [*REPLIES.values(), advice.EMERGENCY_ADVICE, advice.URGENT_ADVICE, advice.ROUTINE_ADVICE,
-                 advice.CRAMP_RELIEF, advice.CRAMP_PREVENTION, advice.STRAIN_CARE, advice.DISCLAIMER,
+        fixed = [*REPLIES.values(), *(text for name, text in vars(advice).items()
+                                      if name.isupper() and isinstance(text, str)),
                  *(advice.safety_net_for(level, number) for level in advice.Level)]
         texts += [text.format(number=number, expect="", why="", reasons="", question="", answer="")
                   for text in fixed]

@@ -182,3 +182,66 @@ def test_i_meant_yes_changes_the_last_answer_and_says_so():
     turn = dialogue.respond(turn.state, match("sorry, I meant yes to the last one", "yes_no"))
     assert turn.result.level == "EMERGENCY"
     assert any(getattr(event, "key", "") == "changed" and "cold, pale or numb" in event.text for event in turn.events)
+
+
+# ---- 5. advice that fits the person -------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from triage import FINDINGS, assess  # noqa: E402
+
+RUBBING_OR_WARMTH = ("rub", "massag", "warm bath", "warm towel", "warmth")
+IBUPROFEN_ADVISED = "paracetamol or ibuprofen can"
+ASKABLE = [name for name, spec in FINDINGS.items() if spec.group not in ("value", "derived", "said")]
+
+
+def _offers_rubbing_or_warmth(advice: str) -> bool:
+    lowered = advice.lower().replace("do not rub or massage the leg, and do not put heat on it", "")
+    lowered = lowered.replace("take paracetamol rather than ibuprofen", "")
+    return any(word in lowered for word in RUBBING_OR_WARMTH)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.fixed_dictionaries({name: st.sampled_from(["yes", "no", "unknown"]) for name in ASKABLE}),
+       st.sampled_from(["left", "both", None]), st.sampled_from([1, 30, None]))
+def test_advice_never_harms(case, side, minutes):
+    """Massage and warmth only for a cramp that has gone; ibuprofen only when pregnancy and a previous clot
+    (so, often, a blood thinner) are both ruled out; the midwife named in pregnancy."""
+    outcome = assess({**case, "side": side, "duration_minutes": minutes})
+    if outcome.level.name != "SELF_CARE":
+        assert not _offers_rubbing_or_warmth(outcome.advice), outcome.advice
+    if "yes" in (case["pregnancy_or_postpartum"], case["previous_clot"]):
+        assert IBUPROFEN_ADVISED not in outcome.advice, outcome.advice
+    if IBUPROFEN_ADVISED in outcome.advice:  # where neither was asked, it says who must not take it
+        assert "not take ibuprofen if you are pregnant or take a medicine that thins your blood" in outcome.advice
+    if case["pregnancy_or_postpartum"] == "yes" and outcome.level.name != "EMERGENCY":
+        assert "midwife" in outcome.advice, outcome.advice
+
+
+def test_a_plain_cramp_still_gets_the_whole_relief_advice():
+    turn, _ = converse({})
+    advice = turn.result.advice
+    assert turn.result.level == "SELF_CARE"
+    assert _offers_rubbing_or_warmth(advice) and IBUPROFEN_ADVISED in advice and "stretch" in advice
+
+
+EVERYTHING_NO = {name: "no" for name in ASKABLE}
+
+
+@pytest.mark.parametrize("finding", ["pregnancy_or_postpartum", "previous_clot"])
+def test_no_ibuprofen_in_pregnancy_or_after_a_clot(finding):
+    outcome = assess({**EVERYTHING_NO, finding: "yes", "side": "both", "duration_minutes": 1})
+    assert outcome.level.name == "SELF_CARE"
+    assert IBUPROFEN_ADVISED not in outcome.advice and "Do not take ibuprofen" in outcome.advice
+    assert ("midwife" in outcome.advice) == (finding == "pregnancy_or_postpartum")
+
+
+def test_a_leg_that_may_hold_a_clot_is_never_to_be_rubbed_or_warmed():
+    """One-sided pain that has passed, in someone who flew long-haul: ROUTINE, and a clot is possible."""
+    turn, _ = converse({"side": "the left one", "risk_recent": "yes", "long_travel": "yes",
+                        "eases_with_stretch_or_walking": "yes"})
+    advice = turn.result.advice
+    assert turn.result.level == "ROUTINE"
+    assert not _offers_rubbing_or_warmth(advice)
+    assert "do not rub or massage the leg" in advice and IBUPROFEN_ADVISED not in advice

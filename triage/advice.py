@@ -2,14 +2,20 @@
 
 Facts from: NHS Leg cramps and Mayo Clinic night leg cramps (self-care and prevention), NHS Sprains and
 strains (rest, ice, raise), NHS DVT (urgent same-day assessment; do not drive yourself with chest symptoms),
-NICE NG158 (scan within 24 hours when a clot is suspected).
+NICE NG158 (scan within 24 hours when a clot is suspected), NHS Ibuprofen for adults (not advised in
+pregnancy; check first with medicines that thin the blood: https://www.nhs.uk/medicines/ibuprofen-for-adults/).
+A leg that may hold a clot is not rubbed or warmed: massage and heat are cramp relief (NHS Leg cramps), and
+only a cramp that has gone (SELF_CARE) gets them. Pregnancy advice names the midwife or maternity unit.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .levels import Level
 
-__all__ = ["EMERGENCY_ADVICE", "advice_for", "safety_net_for", "DISCLAIMER", "CRAMP_RELIEF", "CRAMP_PREVENTION"]
+__all__ = ["EMERGENCY_ADVICE", "advice_for", "safety_net_for", "DISCLAIMER", "CRAMP_RELIEF", "CRAMP_PREVENTION",
+           "Person"]
 
 EMERGENCY_ADVICE = (
     "Call {number} now and ask for an ambulance. Say you have leg pain and may have a blood clot. "
@@ -26,12 +32,37 @@ ROUTINE_ADVICE = (
     "Book an appointment with your doctor in the next few days, and tell them what you told me."
 )
 
-CRAMP_RELIEF = (
-    "To ease a cramp: straighten the leg and pull your toes up towards your knee to stretch the calf; "
-    "rub the muscle firmly; walk about for a minute, or walk on your heels; warmth, such as a warm bath or a "
-    "warm towel, can help the muscle relax. Painkillers will not stop a cramp, but paracetamol or ibuprofen can "
-    "ease soreness afterwards. The muscle may stay tender for up to a day."
+STRETCH = (
+    "To ease a cramp: straighten the leg and pull your toes up towards your knee to stretch the calf, or walk "
+    "about for a minute, or walk on your heels."
 )
+
+MASSAGE_AND_WARMTH = (
+    "Rubbing the muscle firmly, and warmth such as a warm bath or a warm towel, can help it relax."
+)
+"""Only for a cramp that has gone (SELF_CARE): a leg that may hold a clot is never rubbed or warmed."""
+
+NOT_RUBBED = (
+    "Until you have been seen, do not rub or massage the leg, and do not put heat on it. If you need a "
+    "painkiller, take paracetamol rather than ibuprofen."
+)
+"""Where a clot is possible: no rubbing or warmth, and no ibuprofen (a clot is treated with blood thinners)."""
+
+PAINKILLERS_ANY = (
+    "Painkillers will not stop a cramp, but paracetamol or ibuprofen can ease soreness afterwards. Do not take "
+    "ibuprofen if you are pregnant or take a medicine that thins your blood."
+)
+
+PAINKILLERS_NO_IBUPROFEN = (
+    "Painkillers will not stop a cramp, but paracetamol can ease soreness afterwards. Do not take ibuprofen: it "
+    "is not advised in pregnancy or with medicines that thin the blood. A pharmacist can tell you what is safe."
+)
+"""When pregnancy or a previous clot (and so, often, a blood thinner) is reported."""
+
+TENDER = "The muscle may stay tender for up to a day."
+
+CRAMP_RELIEF = f"{STRETCH} {MASSAGE_AND_WARMTH} {PAINKILLERS_ANY} {TENDER}"
+"""The whole relief text, for a cramp that has gone in someone with nothing against any of it."""
 
 CRAMP_PREVENTION = (
     "To make cramps less likely: stretch your calves every day and before bed, drink enough fluids through "
@@ -43,6 +74,32 @@ STRAIN_CARE = (
     "wrapped in a towel on it for up to twenty minutes every few hours, and raise it on a pillow when you can. "
     "Start walking again gently as the pain allows."
 )
+
+MIDWIFE_URGENT = (
+    "As you are pregnant or have just had a baby, you can call your midwife or maternity unit now: they can "
+    "arrange the check."
+)
+MIDWIFE_ROUTINE = "As you are pregnant or have just had a baby, you can also ask your midwife or maternity unit."
+MIDWIFE_CRAMPS = (
+    "Leg cramps are common in pregnancy: tell your midwife about them at your next appointment."
+)
+
+
+@dataclass(frozen=True)
+class Person:
+    """What the advice must fit, from what was reported (see triage.assess)."""
+
+    strain: bool = False
+    """The pain started with an injury."""
+    cramps: bool = True
+    """The pain behaves like a cramp (not claudication, not an injury)."""
+    clot_possible: bool = False
+    """A rule that guards against a clot decided the level: no rubbing, no warmth."""
+    pregnant: bool = False
+    """Pregnant or had a baby in the last six weeks: the midwife or maternity unit is named."""
+    ibuprofen_ok: bool = False
+    """Neither pregnancy nor a previous clot was reported (the ibuprofen advice then names who must not)."""
+
 
 SELF_CARE_INTRO = "This sounds most like a muscle cramp."
 
@@ -62,18 +119,30 @@ _SAFETY_NETS = {
 _SAFETY_NETS[Level.SELF_CARE] = _SAFETY_NETS[Level.ROUTINE]
 
 
-def advice_for(level: Level, number: str, *, strain: bool = False, cramps: bool = True) -> str:
-    """The advice to say for a level. `strain`: the pain started with an injury; `cramps`: cramp-like."""
+def advice_for(level: Level, number: str, person: Person | None = None) -> str:
+    """The advice to say for a level, fitted to the person: ibuprofen only where nothing speaks against it,
+    massage and warmth only for a cramp that has gone, and the midwife named in pregnancy."""
+    person = person or Person()
     if level is Level.EMERGENCY:
         return EMERGENCY_ADVICE.format(number=number)
+    painkillers = PAINKILLERS_ANY if person.ibuprofen_ok else PAINKILLERS_NO_IBUPROFEN
     if level is Level.URGENT:
-        return URGENT_ADVICE
+        return _join(URGENT_ADVICE, MIDWIFE_URGENT if person.pregnant else "")
     if level is Level.ROUTINE:
-        extra = f" Meanwhile: {CRAMP_RELIEF}" if cramps else ""
-        return ROUTINE_ADVICE + extra
-    if strain:
-        return STRAIN_CARE
-    return f"{SELF_CARE_INTRO} {CRAMP_RELIEF} {CRAMP_PREVENTION}"
+        meanwhile = ""
+        if person.clot_possible:
+            meanwhile = NOT_RUBBED
+        elif person.cramps:
+            meanwhile = f"Meanwhile, {STRETCH[0].lower()}{STRETCH[1:]} {painkillers} {TENDER}"
+        return _join(ROUTINE_ADVICE, meanwhile, MIDWIFE_ROUTINE if person.pregnant else "")
+    if person.strain:
+        return _join(STRAIN_CARE, MIDWIFE_ROUTINE if person.pregnant else "")
+    relief = f"{STRETCH} {MASSAGE_AND_WARMTH} {painkillers} {TENDER}"
+    return _join(SELF_CARE_INTRO, relief, CRAMP_PREVENTION, MIDWIFE_CRAMPS if person.pregnant else "")
+
+
+def _join(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
 
 
 def safety_net_for(level: Level, number: str) -> str:

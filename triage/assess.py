@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .advice import DISCLAIMER, advice_for, safety_net_for
+from .advice import DISCLAIMER, Person, advice_for, safety_net_for
 from .engine import Evaluation, evaluate
 from .findings import FINDINGS, Answer, Findings
 from .levels import Level
@@ -55,18 +55,31 @@ def assess(findings: Findings | Mapping[str, Any], emergency_number: str = DEFAU
     if not isinstance(findings, Findings):
         findings = Findings.from_dict(findings)
     result = evaluate(findings)
-    strain = findings.get("after_injury") is Answer.YES
-    cramps = not strain and findings.get("worse_walking_better_rest") is not Answer.YES
+    person = _person(findings, result)
     return Assessment(
         level=result.level,
         reasons=_reasons(result, findings),
         rules=tuple(rule.id for rule in result.deciding),
         uncertain=tuple(rule.id for rule in result.uncertain),
-        advice=advice_for(result.level, emergency_number, strain=strain, cramps=cramps),
+        advice=advice_for(result.level, emergency_number, person),
         safety_net=safety_net_for(result.level, emergency_number),
         disclaimer=DISCLAIMER.format(number=emergency_number),
         findings=findings,
         settled=result.settled,
+    )
+
+
+def _person(findings: Findings, result: Evaluation) -> Person:
+    """What the advice must fit: an injury, a cramp-like pain, a clot not ruled out, pregnancy, and whether
+    anything speaks against ibuprofen (pregnancy, or a previous clot, often treated with a blood thinner).
+    Where neither was asked, the ibuprofen advice itself says who must not take it."""
+    strain = findings.get("after_injury") is Answer.YES
+    return Person(
+        strain=strain,
+        cramps=not strain and findings.get("worse_walking_better_rest") is not Answer.YES,
+        clot_possible=any(rule.clot for rule in result.deciding),
+        pregnant=findings.get("pregnancy_or_postpartum") is Answer.YES,
+        ibuprofen_ok=all(findings.get(name) is not Answer.YES for name in ("pregnancy_or_postpartum", "previous_clot")),
     )
 
 

@@ -35,6 +35,8 @@ class Rule:
     all: tuple[str, ...] = ()
     any: tuple[str, ...] = ()
     none: tuple[str, ...] = ()
+    clot: bool = False
+    """What it guards against includes a blood clot: the advice then never says to rub or warm the leg."""
 
 
 E, U, R = Level.EMERGENCY, Level.URGENT, Level.ROUTINE
@@ -43,15 +45,15 @@ RULES: tuple[Rule, ...] = (
     # EMERGENCY
     Rule("pe_signs", E, "breathlessness, chest pain, coughing up blood, fainting or a racing heart can mean a "
          "clot has reached the lungs", "pulmonary embolism",
-         ("NHS-DVT", "NHS-BLOOD-CLOTS", "GLOS-DVT", "CDC-CLOTS", "NHLBI-VTE"), any=PE_SIGNS),
+         ("NHS-DVT", "NHS-BLOOD-CLOTS", "GLOS-DVT", "CDC-CLOTS", "NHLBI-VTE"), any=PE_SIGNS, clot=True),
     Rule("emergency_requested", E, "you asked for emergency help, and that comes before any question",
          "whatever made them ask", ("NHS-999", "NHS-BLOOD-CLOTS"), all=("emergency_requested",)),
     Rule("cough_with_leg_signs", E, "a new cough together with signs of a clot in the leg can mean a clot has "
          "reached the lungs", "pulmonary embolism", ("NHS-BLOOD-CLOTS", "GLOS-DVT"),
-         all=("cough",), any=LEG_SIGNS),
+         all=("cough",), any=LEG_SIGNS, clot=True),
     Rule("cough_with_lasting_one_sided_pain", E, "a new cough with lasting pain in one leg can mean a clot has "
          "reached the lungs", "pulmonary embolism", ("NHS-BLOOD-CLOTS", "GLOS-DVT"),
-         all=("cough", "one_sided", "lasting_over_10_minutes")),
+         all=("cough", "one_sided", "lasting_over_10_minutes"), clot=True),
     Rule("limb_ischaemia", E, "a cold, pale, numb or weak leg can mean its blood supply is blocked",
          "acute limb ischaemia", ("NHS-DEVON-ALI", "NHS-PAD"), any=("cold_pale_or_numb", "weakness_or_cannot_move")),
     Rule("compartment_syndrome", E, "severe pain after an injury or in a leg in a cast can mean pressure is "
@@ -66,29 +68,29 @@ RULES: tuple[Rule, ...] = (
     # URGENT
     Rule("leg_signs", U, "swelling, warmth, red or darker skin, or a hard sore vein can be signs of a blood "
          "clot, and need checking today", "deep vein thrombosis (or cellulitis, a Baker's cyst, phlebitis)",
-         ("NHS-DVT", "NICE-NG158", "NHLBI-VTE", "NHS-PHLEBITIS", "NHS-BAKERS-CYST"), any=LEG_SIGNS),
+         ("NHS-DVT", "NICE-NG158", "NHLBI-VTE", "NHS-PHLEBITIS", "NHS-BAKERS-CYST"), any=LEG_SIGNS, clot=True),
     Rule("infection_signs", U, "a fever with red, warm or swollen skin can mean a skin infection",
          "cellulitis", ("NHS-CELLULITIS",), all=("fever",), any=("redness_or_discoloration", "warmth", "swelling")),
     Rule("long_cramp", U, "a cramp-like pain that lasts more than ten minutes needs checking today",
          "not a simple cramp", ("NHS-LEG-CRAMPS", "NIDIRECT-CRAMPS", "MAYO-NIGHT-CRAMPS"),
-         all=("lasting_over_10_minutes",), none=("after_injury", "pain_from_back")),
+         all=("lasting_over_10_minutes",), none=("after_injury", "pain_from_back"), clot=True),
     Rule("cannot_bear_weight", U, "not being able to put weight on the leg needs checking today",
-         "muscle tear, fracture or clot", ("NHS-SPRAINS",), any=("cannot_bear_weight",)),
+         "muscle tear, fracture or clot", ("NHS-SPRAINS",), any=("cannot_bear_weight",), clot=True),
     Rule("risk_with_lasting_pain", U, "lasting pain in one leg in someone at higher risk of a clot needs "
          "checking today", "deep vein thrombosis", ("SEED-LIVESTRONG", "CDC-CLOTS", "NHLBI-VTE", "NHS-DVT"),
-         all=("one_sided", "lasting_over_10_minutes"), any=MAJOR_RISKS),
+         all=("one_sided", "lasting_over_10_minutes"), any=MAJOR_RISKS, clot=True),
     Rule("risk_with_pain_not_easing", U, "pain in one leg that does not ease, in someone at higher risk of a "
          "clot, needs checking today", "deep vein thrombosis",
          ("SEED-LIVESTRONG", "CDC-CLOTS", "NHLBI-VTE", "NHS-DVT"),
-         all=("one_sided",), any=MAJOR_RISKS, none=("eases_with_stretch_or_walking",)),
+         all=("one_sided",), any=MAJOR_RISKS, none=("eases_with_stretch_or_walking",), clot=True),
     # ROUTINE
     Rule("risk_with_one_sided_pain", R, "pain in one leg in someone at higher risk of a clot is worth a "
          "doctor's check, even if it has passed", "deep vein thrombosis",
-         ("SEED-LIVESTRONG", "CDC-CLOTS", "NHLBI-VTE"), all=("one_sided",), any=MAJOR_RISKS),
+         ("SEED-LIVESTRONG", "CDC-CLOTS", "NHLBI-VTE"), all=("one_sided",), any=MAJOR_RISKS, clot=True),
     Rule("minor_risk_pain_not_easing", R, "pain in one leg that does not ease, with a risk factor such as age "
          "or smoking, is worth a doctor's check", "deep vein thrombosis or poor circulation",
          ("NHLBI-VTE", "CDC-CLOTS"), all=("one_sided",), any=MINOR_RISKS,
-         none=("eases_with_stretch_or_walking",)),
+         none=("eases_with_stretch_or_walking",), clot=True),
     Rule("recurrent_cramps", R, "cramps that keep coming back or disturb your sleep are worth a doctor's check",
          "recurrent leg cramps", ("NHS-LEG-CRAMPS", "MAYO-NIGHT-CRAMPS", "NIDIRECT-CRAMPS"), any=("recurrent",)),
     Rule("claudication", R, "pain that comes on when you walk and goes when you rest can mean narrowed "
