@@ -42,12 +42,15 @@ Number      {"number": int}. Ages ("I'm 67", "sixty seven years old"; "in my six
             rather than guess minutes).
 Emergency   {"symptom": "breathless" | "chest_pain" | "coughing_blood" | "fainting_or_racing_heart" |
             "cold_pale_or_numb" | "weakness_or_cannot_move"}. Recognised under every kind, and also
-            spotted inside longer sentences ("no chest pain but I can't breathe"). Caregivers' phrasings
-            ("he can't breathe", "my wife collapsed") count. Dizziness, light-headedness and an irregular
-            heartbeat count as fainting_or_racing_heart (CDC lists them with the signs of a clot in the
-            lungs). A denied symptom ("no chest pain", "I'm not coughing up blood") is a No, never this.
-            {} (no symptom) for an emergency without a named sign: "call an ambulance", "it's an
-            emergency"; the dialogue counts it as one of the signs of a clot in the lungs.
+            found anywhere inside longer answers by the red-flag reader (intents/redflags.py, with its
+            lexicon in lexicon/en.yaml: "no chest pain but I can't breathe", "yes and I feel a bit
+            breathless", "cant breath", "call 911"), with negation and doubt read in scope: a denied
+            sign ("no chest pain", "I'm not coughing up blood", "my breathing is fine") is never this, a
+            doubted one ("not sure if I'm breathless") is. Caregivers' phrasings ("he can't breathe",
+            "my wife collapsed") count. Dizziness, light-headedness and an irregular heartbeat count as
+            fainting_or_racing_heart (CDC lists them with the signs of a clot in the lungs).
+            {} (no symptom) for a request for help: "call an ambulance", "call 999", "it's an
+            emergency"; the dialogue records it as the finding emergency_requested.
 Why         {} ("why do you ask?", "what's that for?")
 Help        {} ("help", "what can I say?", "I don't understand")
 Repeat      {} ("say that again", "pardon", "sorry?")

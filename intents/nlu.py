@@ -9,13 +9,13 @@ means "how much had to be forgiven before the text fitted a template", not a mad
 3. hassil's skip words removed anywhere in the sentence: 0.8
 4. our own spelling repairs (missing apostrophes such as "dont", "cant", "im"; "20mins"; hyphens), then
    passes 1-3 again: 0.7
-5. emergency spotting: an emergency clause ("I can't breathe") or symptom name ("chest pain") found inside
-   a longer sentence that no template covers ("no chest pain but I can't breathe"): 0.7
+5. red flags spotted: a red flag said anywhere in the answer, in any phrasing the red-flag lexicon knows
+   ("no chest pain but I can't breathe", "yes and I feel a bit breathless", "call 911"): 0.7. The reader
+   (intents/redflags.py, lexicon/en.yaml) handles negation and doubt with scope, as clinical text readers
+   do: "no chest pain or shortness of breath" is no red flag; "not sure if I'm breathless" is one.
 
 Spotting also runs when a whole-sentence match was something other than Emergency, so an emergency is
-never hidden by another reading. A clause right after a negation ("not", "never", "I don't think") is not
-spotted; a symptom name is not spotted when a negation ("no", "not", "any", "don't"...) comes before it in
-the same clause (up to punctuation or "but"): "no chest pain or shortness of breath" is a No.
+never hidden by another reading.
 
 When several intents match, Emergency wins, then the open question's own answers, then the fixed order in
 PRIORITY. Kind-specific rules are applied last (see _apply_kind).
@@ -37,6 +37,7 @@ from hassil.util import normalize_text, remove_skip_words
 
 from .errors import IntentsError, UnknownKindError
 from .indexed import indexed
+from .redflags import verdict
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -72,11 +73,11 @@ BARE_NUMBER_UNDER_DURATION = 0.5
 """Confidence factor for a bare number ("two") answering a duration question: the unit is unknown, so
 it comes back as Number and the dialogue should ask for the unit rather than guess minutes."""
 
-SPOT_WINDOW = 14
-"""Longest run of words tried as an emergency clause when spotting."""
-
 MAX_WORDS = 40
 """Longer texts are cut to this many words for whole-text matching (no template is that long)."""
+
+REQUEST = "emergency_requested"
+"""The red-flag reader's name for a request for an ambulance or the emergency number."""
 
 MAX_SPOT_WORDS = 1000
 """Emergency spotting reads this many words: an emergency at the end of a long message is still heard."""
@@ -111,25 +112,6 @@ _REPAIRS = (
     (r"\bparalysed\b", "paralyzed"),
     (r"\s+", " "),
 )
-_BREAK = "|"
-_CLAUSE_BREAKS = frozenset([_BREAK, "but", "although", "though", "however", "except", "yet", "now"])
-"""Words (and punctuation, as _BREAK) that end the reach of a negation over a bare symptom name."""
-_NOUN_NEGATORS = frozenset(["no", "any", "nor", "nothing"])
-"""Negate a bare symptom name further on in the clause ("no chest pain", "not any chest pain")."""
-_CLAUSE_NEGATORS = frozenset(
-    ["don't think", "not think", "don't believe", "wouldn't say", "not that", "never said", "didn't say"]
-)
-"""Two-word negations of the clause right after them ("I don't think I have chest pain")."""
-# Words that negate the clause right after them. Not "no": it negates nouns ("no chest pain", and those are
-# never spotted), while before a clause it is an answer ("no, my wife collapsed").
-_NEGATORS = frozenset(
-    [
-        "not", "never", "without", "don't", "didn't", "doesn't", "isn't", "aren't", "wasn't",
-        "haven't", "hasn't", "nor", "neither", "hardly",
-    ]
-)
-
-
 @dataclass(frozen=True)
 class Heard:
     """What the matcher (or a recognizer) understood from one answer."""
@@ -188,17 +170,6 @@ def _strict_intents() -> Intents:
     return replace(_lenient_intents(), skip_words=[])
 
 
-@functools.cache
-def _spot_intents(spot: str) -> Intents:
-    """Only the Emergency blocks marked `spot: true` (spot="clause") or `spot: bare`, without skip words."""
-    wanted = True if spot == "clause" else spot
-    intents = _lenient_intents()
-    emergency = intents.intents["Emergency"]
-    spot_data = [data for data in emergency.data if (data.metadata or {}).get("spot") == wanted]
-    spot_intent = replace(emergency, data=spot_data)
-    return replace(intents, intents={"Emergency": spot_intent}, skip_words=[])
-
-
 def match(text: str, kind: str | None = None) -> Heard:
     """Match one answer to an intent and its slots. kind is the open question's kind (KINDS) or None."""
     if not isinstance(text, str):
@@ -242,10 +213,20 @@ def _readings(text: str) -> tuple[tuple[Reading, ...], float]:
             break
     if any(name == "Emergency" for name, _slots_items in readings):
         return readings, confidence
-    spotted = _spot_emergency(" ".join(words[:MAX_SPOT_WORDS]))
+    spotted = red_flag_slots(" ".join(words[:MAX_SPOT_WORDS]))
     if spotted is not None:
         return (("Emergency", tuple(spotted.items())),), CONFIDENCE["spotted"]
     return readings, confidence
+
+
+def red_flag_slots(text: str, about: tuple[str, ...] = ()) -> dict | None:
+    """The Emergency slots for a red flag said anywhere in text (intents/redflags.py), or None.
+
+    A request for help ("call 911", "ambulance") has no symptom slot, as the Emergency templates give it."""
+    found = verdict(text, about)
+    if found is None or found.action != "emergency":
+        return None
+    return {} if found.finding == REQUEST else {"symptom": found.finding}
 
 
 def _attempts(text: str):
@@ -337,75 +318,6 @@ def _minutes(values: dict[str, Any]) -> float | None:
         return None
     count = float(values.get("count", 1)) + float(values.get("half", 0))
     return round(count * float(values["unit"]), 6)
-
-
-def _spot_emergency(text: str) -> dict | None:
-    """Slots of an emergency clause or symptom name found anywhere in text, unless it is negated.
-
-    A clause ("I can't breathe") is negated by a negation right before it; a bare symptom name ("chest
-    pain") by a negation anywhere before it in the same clause ("no chest pain or shortness of breath").
-
-    Done by matching runs of words against the spot templates rather than with hassil wildcards
-    ("{before} <clause> {after}"): wildcard templates match every text (slow), and the negation check needs
-    the words before the clause anyway.
-    """
-    words = _spot_words(text)
-    for spot in ("clause", "bare"):
-        slots = _spot_in(words, spot)
-        if slots is not None:
-            return slots
-    return None
-
-
-def _spot_words(text: str) -> list[str]:
-    """Words of text, with punctuation inside a sentence kept as a clause break (_BREAK)."""
-    spaced = re.sub(r"[,.;:!?]+", f" {_BREAK} ", repair(strip_fillers(text)))
-    return spaced.split()
-
-
-def _spot_in(words: list[str], spot: str) -> dict | None:
-    """Try the word runs that start and end like a template of this spot set (see _spot_edges)."""
-    firsts, lasts = _spot_edges(spot)
-    intents = _spot_intents(spot)
-    negated = _clause_negated if spot == "clause" else _noun_negated
-    for start, first in enumerate(words):
-        if first not in firsts or negated(words, start):
-            continue
-        for end in range(min(len(words), start + SPOT_WINDOW), start, -1):
-            if words[end - 1] not in lasts or _BREAK in words[start:end]:
-                continue
-            for result in recognize_all(" ".join(words[start:end]), intents):
-                return _slots(result)
-    return None
-
-
-def _clause_negated(words: list[str], start: int) -> bool:
-    before = words[max(0, start - 2):start]
-    return bool(before) and (before[-1] in _NEGATORS or " ".join(before) in _CLAUSE_NEGATORS)
-
-
-def _noun_negated(words: list[str], start: int) -> bool:
-    for word in reversed(words[:start]):
-        if word in _CLAUSE_BREAKS:
-            return False
-        if word in _NEGATORS or word in _NOUN_NEGATORS:
-            return True
-    return False
-
-
-@functools.cache
-def _spot_edges(spot: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The first words and the last words of every template in one spot set."""
-    intents = _spot_intents(spot)
-    firsts: set[str] = set()
-    lasts: set[str] = set()
-    for data in intents.intents["Emergency"].data:
-        for sentence in data.sentences:
-            for text in sample_sentence(sentence, intents.slot_lists, intents.expansion_rules):
-                words = text.lower().split()
-                firsts.add(words[0])
-                lasts.add(words[-1])
-    return frozenset(firsts), frozenset(lasts)
 
 
 def _apply_kind(intent: str, slots: dict, confidence: float, kind: str | None) -> tuple[str, dict, float]:

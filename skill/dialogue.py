@@ -16,6 +16,8 @@ from functools import lru_cache
 from typing import Any
 
 from intents import Heard
+from intents.redflags import denied as red_flags_denied
+from intents.redflags import verdict as red_flag_verdict
 from triage import FINDINGS, Answer, Assessment, Findings, Level, assess, clinician_summary, evaluate
 from triage.advice import EMERGENCY_ADVICE
 from triage.engine import Evaluation, any_met
@@ -39,6 +41,7 @@ SEVERE_PAIN_SCORE = 7
 """On a 0-10 scale, this or more counts as severe."""
 RED_FLAGS = names_in_group("red_flag")
 _BY_RED_FLAG_QUESTION = {q.id: q.findings for q in QUESTIONS if set(q.findings) & set(RED_FLAGS)}
+_SINGLE_QUESTION = {q.findings[0]: q for q in QUESTIONS if len(q.findings) == 1}
 _VALUE_INTENTS = {"Side": "side", "Duration": "duration", "Number": "number", "Location": "location"}
 
 
@@ -97,11 +100,14 @@ class Dialogue:
             turn = Turn(checked_state(state, self))
         except StateError as error:
             log.warning("dialogue state refused (%s): starting again", error.kind)
-            return self._restart(state, heard)
+            return self._restart(state, _red_flag_net(heard, None)[0])
+        heard, check = _red_flag_net(heard, turn.state.get("open"))
         if heard.intent == "Emergency":
             return _emergency(self, turn, heard)
         if turn.finished:
             return _after_end(self, turn, heard)
+        if check is not None:
+            return _check_red_flag(turn, check)
         handler = _HANDLERS.get(heard.intent or "", _answer)
         return handler(self, turn, heard)
 
@@ -134,6 +140,45 @@ def _raw_red_flag(state: Any) -> bool:
         places.append({name: value for qid, value in answers.items() if qid in _BY_RED_FLAG_QUESTION
                        for name in _BY_RED_FLAG_QUESTION[qid]})
     return any(isinstance(place, dict) and place.get(name) == "yes" for place in places for name in RED_FLAGS)
+
+
+def _red_flag_net(heard: Heard, open_qid: str | None) -> tuple[Heard, str | None]:
+    """Safety rule 2, for every front end: a red flag anywhere in what was said, whatever question is open.
+
+    The text is read again with the open question as context ("yes and there's blood in it" to the cough
+    question). A red flag said (or left in doubt) makes the answer an Emergency; a word that only points
+    at one, in an answer not otherwise understood, gives the finding to check in one line; an answer that
+    only denies the open question's own red flags ("no, I haven't fainted") is a No to it. Texts without
+    words (Alexa's intents) pass as they are."""
+    if heard.intent == "Emergency" or not heard.text:
+        return heard, None
+    about = by_id(open_qid).findings if open_qid else ()
+    found = red_flag_verdict(heard.text, about)
+    if found is None:
+        if heard.intent is None and about and set(about) <= red_flags_denied(heard.text, about):
+            return Heard(heard.text, "No", {}, 0.7), None  # "no, I haven't fainted" to the fainting question
+        return heard, None
+    if found.action == "emergency":
+        slots = {} if found.finding == "emergency_requested" else {"symptom": found.finding}
+        return Heard(heard.text, "Emergency", slots, heard.confidence or 0.7), None
+    return heard, (found.finding if heard.intent is None else None)
+
+
+def _check_red_flag(turn: Turn, finding: str) -> Turn:
+    """Ask in one line about a red flag a word in the answer pointed at ("Did you say you are short of
+    breath?"); its answer is the answer to that red flag's own question, and the check then goes on."""
+    question = _SINGLE_QUESTION[finding]
+    state = turn.state
+    state["answers"].pop(question.id, None)
+    state["open"], state["misses"] = question.id, 0
+    if question.id not in state["asked"]:
+        state["asked"].append(question.id)
+    reprompt = f"{question.reprompt} {EXPECT[question.kind]}"
+    text = question.confirm or question.text
+    turn.events.append(Ask(question.id, question.kind, question.findings, text, ssml(text, state["number"]),
+                           reprompt))
+    log.info("asking to confirm a red flag")
+    return turn
 
 
 class StateError(ValueError):
@@ -210,8 +255,15 @@ def findings_of(state: dict[str, Any]) -> Findings:
 
 
 def _apply_answer(question: Question, answer: str, raw: dict[str, Any], any_yes: list[list[str]]) -> None:
+    """A question's answer onto the findings so far (in the order asked). A question about one finding always
+    sets it, "not sure" too: a red flag checked again after its group was answered no ("Did you say you
+    are short of breath?" "I don't know") is unknown, never the group's no. A group's "not sure" leaves
+    what is already known."""
     names = question.findings
-    if len(names) == 1 or answer != "yes":
+    if len(names) == 1:
+        raw[names[0]] = answer
+        return
+    if answer != "yes":
         for name in names:
             if answer != "unknown" or raw.get(name) not in ("yes", "no"):
                 raw[name] = answer

@@ -8,7 +8,7 @@ flags come first. A grouped question answered "I don't know" is followed by its 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = ["Question", "QUESTIONS", "ORDER", "by_id"]
 
@@ -25,6 +25,9 @@ class Question:
     """Why it is asked, for the Why intent ("I ask because ...")."""
     parent: str = ""
     """The grouped question this one breaks down, if any."""
+    confirm: str = ""
+    """For a red flag's own question: the one line that checks it when a word in another answer pointed at
+    it ("Did you say you are short of breath?")."""
     cannot_is: str = ""
     """The answer that "I can't" gives ("yes" where the finding is not being able to do something: "no, I
     can't" to "Is it too painful to put weight on that leg?" is a yes). "I can" then gives the other answer,
@@ -34,7 +37,7 @@ class Question:
 
 def _q(qid: str, kind: str, findings: tuple[str, ...], text: str, reprompt: str, why: str,
        parent: str = "", cannot_is: str = "") -> Question:
-    return Question(qid, kind, findings, text, reprompt, why, parent, cannot_is)
+    return Question(qid, kind, findings, text, reprompt, why, parent, cannot_is=cannot_is)
 
 
 _PE = ("breathless", "chest_pain", "coughing_blood", "fainting_or_racing_heart")
@@ -159,6 +162,16 @@ QUESTIONS: tuple[Question, ...] = (
     _q("fever", "yes_no", ("fever",), "Do you have a fever, or feel hot and shivery?", "Do you have a fever?",
        "a fever with red, warm skin can mean an infection"),
 )
+
+_CONFIRM = {
+    "breathless": "Did you say you are short of breath, or finding it hard to breathe?",
+    "chest_pain": "Did you say you have pain or tightness in your chest?",
+    "coughing_blood": "Did you say you have coughed up blood?",
+    "fainting_or_racing_heart": "Did you say you have fainted or felt faint, or that your heart is racing?",
+    "cold_pale_or_numb": "Did you say your leg or foot is cold, pale, or numb?",
+    "weakness_or_cannot_move": "Did you say your leg is weak, or hard to move?",
+}
+QUESTIONS = tuple(replace(q, confirm=_CONFIRM[q.id]) if q.id in _CONFIRM else q for q in QUESTIONS)
 
 ORDER = tuple(q.id for q in QUESTIONS)
 _BY_ID = {q.id: q for q in QUESTIONS}

@@ -129,10 +129,14 @@ def test_every_slot_value_is_documented():
                 assert data.slots.get("symptom", "none") in {*SLOT_VALUES["symptom"], "none"}, data.sentence_texts
 
 
-def test_every_symptom_has_a_spotted_clause():
-    emergency = load_intents().intents["Emergency"]
-    spotted = {data.slots.get("symptom", "none") for data in emergency.data if (data.metadata or {}).get("spot")}
-    assert spotted == {*SLOT_VALUES["symptom"], "none"}
+def test_every_red_flag_has_a_lexicon_entry_with_known_sources():
+    """The red-flag reader knows every symptom slot and the request for help, and each names its source."""
+    from intents.redflags import sources
+    from triage import SOURCES
+
+    named = sources()
+    assert set(named) == {*SLOT_VALUES["symptom"], "emergency_requested"}
+    assert all(keys and set(keys) <= set(SOURCES) for keys in named.values()), named
 
 
 @pytest.mark.parametrize(

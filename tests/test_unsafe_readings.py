@@ -245,3 +245,92 @@ def test_a_leg_that_may_hold_a_clot_is_never_to_be_rubbed_or_warmed():
     assert turn.result.level == "ROUTINE"
     assert not _offers_rubbing_or_warmth(advice)
     assert "do not rub or massage the leg" in advice and IBUPROFEN_ADVISED not in advice
+
+
+# ---- 4. a red flag said while another question is open is heard, in any phrasing -----------------------
+
+MID_CONVERSATION = ["side", "duration", "cannot_bear_weight", "swelling", "severe_pain"]
+RED_FLAG_PHRASES = [
+    "call 911", "call 999", "call 112", "call 000", "please call 111", "triple nine", "emergency", "ambulance",
+    "get me an ambulance", "breathless", "chest hurts", "my chest is a bit tight", "heart pounding",
+    "foot is numb", "my leg went white", "cant breath", "yes and I feel a bit breathless",
+    "yes warm, and I've coughed up a little blood", "10 out of 10, I feel like I'm going to pass out",
+    "my wife just collapsed", "no, but I feel dizzy", "both, and I'm struggling to breathe",
+    "not sure, my heart is racing", "it's been an hour and now my chest feels heavy",
+]
+
+
+def _case_reaching(question: str) -> dict:
+    """Answers that reach `question` (the duration, weight and pain questions need a swollen or lasting leg)."""
+    return {"swelling": "yes"} if question == "severe_pain" else {}
+
+
+@pytest.mark.parametrize("question", MID_CONVERSATION)
+@pytest.mark.parametrize("said", RED_FLAG_PHRASES)
+def test_a_red_flag_said_at_any_question_ends_in_emergency_at_once(question, said):
+    answers = {**_case_reaching(question), question: said}
+    turn, asked = converse(answers)
+    assert (question, said) in asked, f"{question} was never asked: {asked}"
+    assert asked[-1] == (question, said), "the check went on after the red flag"
+    assert turn.result.level == "EMERGENCY"
+    assert "Call 999 now" in turn.result.advice
+
+
+def test_call_911_then_emergency_is_an_emergency():
+    """Issue 10.4: in a full conversation "call 911" then "emergency" ended SELF_CARE."""
+    turn, asked = converse({"duration": ["call 911", "emergency"]})
+    assert turn.result.level == "EMERGENCY" and asked[-1] == ("duration", "call 911")
+
+
+def test_blood_said_to_the_cough_question_is_coughing_blood():
+    answers = {"swelling": "yes", "cough": "yes and there's blood in it"}
+    turn, asked = converse(answers)
+    assert asked[-1][0] == "cough"
+    assert turn.result.level == "EMERGENCY" and turn.result.findings["coughing_blood"] == "yes"
+
+
+@pytest.mark.parametrize(("said", "finding"), [
+    ("my breathing feels odd", "breathless"), ("something with my chest", "chest_pain"),
+    ("there was some blood", "coughing_blood"), ("my toes are tingling", "cold_pale_or_numb"),
+])
+def test_a_red_flag_word_in_an_answer_not_understood_is_checked_in_one_line(said, finding):
+    dialogue = Dialogue("en-GB")
+    turn = dialogue.start()
+    while turn.open_question.question != "swelling":
+        turn = dialogue.respond(turn.state, match("no", turn.open_question.kind))
+    checked = dialogue.respond(turn.state, match(said, "yes_no"))
+    ask = checked.open_question
+    assert ask.question == finding
+    assert checked.events[-1].text.startswith("Did you say")
+    assert dialogue.respond(checked.state, match("yes", "yes_no")).result.level == "EMERGENCY"
+    after_no = dialogue.respond(checked.state, match("no", "yes_no"))
+    assert after_no.open_question.question == "swelling"  # back to the question that was open
+    unsure = dialogue.respond(checked.state, match("I don't know", "yes_no"))
+    assert unsure.result.level == "EMERGENCY"  # never "no" (safety rule 3)
+
+
+@pytest.mark.parametrize("said", [
+    "no chest pain or shortness of breath", "I'm not short of breath", "my breathing is fine",
+    "nope, nothing like that",
+])
+def test_a_denied_red_flag_is_a_no(said):
+    turn, asked = converse({"red_flags_chest": said})
+    assert turn.state["answers"]["red_flags_chest"] == "no"
+    assert turn.result.level == "SELF_CARE"
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("fainting_or_racing_heart", "no, I haven't fainted"),
+    ("coughing_blood", "I don't think I've coughed up any blood"), ("breathless", "no trouble breathing at all"),
+    ("chest_pain", "there's no pain in my chest"),
+])
+def test_a_denial_of_the_open_red_flag_answers_it(question, said):
+    turn, asked = converse({"red_flags_chest": "not sure", question: said})
+    assert turn.state["answers"][question] == "no"
+    assert [qid for qid, _ in asked].count(question) == 1
+
+
+def test_a_denial_of_one_sign_does_not_answer_a_group_of_signs():
+    """ "No, I haven't fainted" to the lung group says nothing of breathlessness: asked again, not a no."""
+    turn, asked = converse({"red_flags_chest": ["no, I haven't fainted", "no"]})
+    assert asked[:2] == [("red_flags_chest", "no, I haven't fainted"), ("red_flags_chest", "no")]

@@ -1,0 +1,338 @@
+"""The red-flag reader: every red flag an answer says, denies or leaves in doubt, whatever question is open.
+
+Safety rule 2: a red flag is heard at any moment, in any phrasing. The templates (sentences/en.yaml) only
+know whole answers; this reader finds the signs inside any answer, driven by the lexicon in
+lexicon/en.yaml (what people say for each sign, and the words that deny it or leave it in doubt), in the
+manner of the NegEx / ConText family of clinical text readers:
+
+- a sign is *denied* by a negation before it ("no chest pain", "I'm not short of breath", "I haven't
+  fainted", "I don't think I'm breathless") that reaches it within the same clause, or, for a word that
+  only points at a sign, by a reassurance after it ("my breathing is fine");
+- it is *in doubt* after an uncertainty ("not sure if I'm breathless", "maybe dizzy") or a double negation
+  ("I wouldn't say I'm not breathless");
+- otherwise it is *said*.
+
+A trigger reaches no further than a clause break (punctuation, "but", "now"...) or a new subject ("no, I
+can't breathe" and "no I can't breathe" both say it); a denial never crosses into the next clause. Where
+in doubt, the reading is the cautious one: `verdict` never returns nothing for a sign that is not clearly
+denied.
+
+Use::
+
+    verdict("yes and I feel a bit breathless")          # Verdict("breathless", "emergency")
+    verdict("yes and there's blood in it", ("cough",))  # Verdict("coughing_blood", "emergency")
+    verdict("not sure, maybe chest pain")                # Verdict("chest_pain", "emergency"): in doubt
+    verdict("my chest feels a bit odd")                 # Verdict("chest_pain", "check"): ask about it
+    verdict("no chest pain or shortness of breath")     # None
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import IntentsError
+
+__all__ = ["LEXICON", "Mention", "Verdict", "denied", "mentions", "verdict", "words_of"]
+
+LEXICON = Path(__file__).parent / "lexicon" / "en.yaml"
+
+SAID, DENIED, DOUBT = "said", "denied", "doubt"
+STRONG, WEAK = "strong", "weak"
+BREAK = "|"
+_ADVERBS = frozenset(["totally", "completely", "perfectly", "absolutely", "really", "quite", "all", "just", "now"])
+_MAX_TRIGGER_WORDS = 3
+_GAP_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One sign found in an answer."""
+
+    finding: str
+    """A red-flag finding name (triage.FINDINGS), or emergency_requested for a request for help."""
+    status: str
+    """said | denied | doubt"""
+    strength: str
+    """strong (the sign itself) | weak (a word that points at it)"""
+    start: int
+    """Index of its first word in words_of(text)."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What to do about an answer: emergency (a sign is said) or check (ask about the sign in one line)."""
+
+    finding: str
+    action: str
+
+
+@dataclass(frozen=True)
+class _Entry:
+    finding: str
+    strong: tuple[re.Pattern, ...]
+    weak: tuple[re.Pattern, ...]
+    context: frozenset[str]
+    context_cues: tuple[re.Pattern, ...]
+    exclusions: tuple[re.Pattern, ...]
+    doubt_is_said: bool
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    entries: tuple[_Entry, ...]
+    negators: frozenset[str]
+    clause_negators: frozenset[str]
+    after: tuple[tuple[str, ...], ...]
+    pseudo: frozenset[str]
+    uncertain: frozenset[str]
+    breaks: frozenset[str]
+    subjects: frozenset[str]
+    particles: frozenset[str]
+    possessives: frozenset[str]
+    reach: int
+    doubt_reach: int
+
+
+# ---- the words of an answer -----------------------------------------------------------------------------
+
+_REPAIRS = (
+    (r"[\u2018\u2019`]", "'"),
+    (r"\b(do|does|did|is|was|were|are|have|has|could|would|should|wo|ca)nt\b", r"\1n't"),
+    (r"\bcant\b", "can't"),
+    (r"\bim\b", "i'm"),
+    (r"\bive\b", "i've"),
+    (r"\bits\b", "it's"),
+    (r"\btheres\b", "there's"),
+    (r"\bcan not\b", "cannot"),
+    (r"\b(heart|pulse|leg|foot|chest|breathing|breath)'s\b", r"\1 is"),
+    (r"(\w)-(\w)", r"\1 \2"),
+    (r"\b(\d+)\s*/\s*10\b", r"\1 out of 10"),
+)
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-case words with spelling repairs; punctuation inside the text becomes a clause break (BREAK)."""
+    repaired = text.lower()
+    for pattern, replacement in _REPAIRS:
+        repaired = re.sub(pattern, replacement, repaired)
+    repaired = re.sub(r"[,.;:!?()\"]+", f" {BREAK} ", repaired)
+    return [word.strip("'") or word for word in repaired.split()]
+
+
+# ---- the lexicon ------------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\(|\)|\[|\]|\||\.\.\.|[^\s()\[\]|]+")
+
+
+def compile_pattern(template: str) -> re.Pattern:
+    """A lexicon pattern as a regex over " ".join(words) + " ": each word carries its following space."""
+    parts = []
+    for token in _TOKEN.findall(template):
+        if token in ("(", "["):
+            parts.append("(?:")
+        elif token == ")":
+            parts.append(")")
+        elif token == "]":
+            parts.append(")?")
+        elif token == "|":
+            parts.append("|")
+        elif token == "*":
+            parts.append(rf"[^\s{re.escape(BREAK)}]+ ")
+        elif token == "...":
+            parts.append(rf"(?:[^\s{re.escape(BREAK)}]+ ){{0,{_GAP_WORDS}}}")
+        else:
+            parts.append(re.escape(token) + " ")
+    try:
+        return re.compile(r"(?<![^ ])" + "".join(parts))
+    except re.error as error:
+        raise IntentsError(f"bad red-flag pattern {template!r} in {LEXICON}: {error}") from error
+
+
+def _patterns(templates: Iterable[str] | None) -> tuple[re.Pattern, ...]:
+    return tuple(compile_pattern(template) for template in templates or ())
+
+
+def _phrases(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(" ".join(words_of(value)) for value in values)
+
+
+@functools.cache
+def _lexicon() -> _Lexicon:
+    try:
+        with LEXICON.open(encoding="utf-8") as source:
+            data = yaml.safe_load(source)
+        negation, uncertainty = data["negation"], data["uncertainty"]
+        entries = tuple(
+            _Entry(
+                finding=name,
+                strong=_patterns(spec.get("strong")),
+                weak=_patterns(spec.get("weak")),
+                context=frozenset((spec.get("with") or {}).get("findings", ())),
+                context_cues=_patterns((spec.get("with") or {}).get("cues")),
+                exclusions=_patterns(spec.get("not")),
+                doubt_is_said=spec.get("in_doubt") == SAID,
+            )
+            for name, spec in data["red_flags"].items()
+        )
+        return _Lexicon(
+            entries=entries,
+            negators=_phrases(negation["before"]),
+            clause_negators=_phrases(negation["clause"]),
+            after=tuple(tuple(words_of(value)) for value in negation["after"]),
+            pseudo=_phrases(negation["pseudo"]),
+            uncertain=_phrases(uncertainty["before"]),
+            breaks=_phrases(data["breaks"]),
+            subjects=_phrases(data["subjects"]),
+            particles=_phrases(data["particles"]),
+            possessives=_phrases(data["possessives"]),
+            reach=int(negation["reach"]),
+            doubt_reach=int(uncertainty["reach"]),
+        )
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as error:
+        raise IntentsError(f"cannot read the red-flag lexicon {LEXICON}: {error}") from error
+
+
+def sources() -> dict[str, tuple[str, ...]]:
+    """The source keys each red flag's phrasing names (checked against triage.rules.SOURCES in tests)."""
+    with LEXICON.open(encoding="utf-8") as source:
+        data = yaml.safe_load(source)
+    return {name: tuple(spec.get("source", ())) for name, spec in data["red_flags"].items()}
+
+
+# ---- reading ----------------------------------------------------------------------------------------------
+
+
+def mentions(text: str, about: Iterable[str] = ()) -> list[Mention]:
+    """Every red flag text says, denies or leaves in doubt, in order. `about`: the findings of the open
+    question, which make some words the sign itself ("blood" while a cough is being asked about)."""
+    lexicon = _lexicon()
+    words = words_of(text)
+    joined = " ".join(words) + " "
+    asked_about = frozenset(about)
+    found: list[Mention] = []
+    for entry in lexicon.entries:
+        excluded = _spans(entry.exclusions, joined)
+        strong = entry.strong + (entry.context_cues if entry.context & asked_about else ())
+        seen: set[int] = set()
+        for strength, patterns in ((STRONG, strong), (WEAK, entry.weak)):
+            for start, end in _spans(patterns, joined):
+                if start in seen or any(s <= start < e for s, e in excluded) or _crosses_a_break(lexicon, words,
+                                                                                                  start, end):
+                    continue
+                seen.update(range(start, end))
+                status = _status(lexicon, words, start, end, strength)
+                if status == DOUBT and entry.doubt_is_said:
+                    status = SAID
+                found.append(Mention(entry.finding, status, strength, start))
+    return sorted(found, key=lambda mention: mention.start)
+
+
+def verdict(text: str, about: Iterable[str] = ()) -> Verdict | None:
+    """emergency: a red flag is said or left in doubt (the first one in the answer: an unknown red flag is
+    read as present, safety rule 3); check: a word that points at one is there and not denied (ask about it
+    in one line); None: nothing, or only denials."""
+    found = [mention for mention in mentions(text, about) if mention.status != DENIED]
+    strong = [mention for mention in found if mention.strength == STRONG]
+    if strong:  # said, or in doubt: an unknown red flag is read as present anyway (safety rule 3)
+        return Verdict(strong[0].finding, "emergency")
+    return Verdict(found[0].finding, "check") if found else None
+
+
+def denied(text: str, about: Iterable[str] = ()) -> frozenset[str]:
+    """The red flags text denies, when it says or doubts none ("no, I haven't fainted": fainting)."""
+    found = mentions(text, about)
+    if any(mention.status != DENIED for mention in found):
+        return frozenset()
+    return frozenset(mention.finding for mention in found)
+
+
+def _spans(patterns: tuple[re.Pattern, ...], joined: str) -> list[tuple[int, int]]:
+    """Word spans (start, end) of every match of the patterns in the joined words."""
+    spans = []
+    for pattern in patterns:
+        for found in pattern.finditer(joined):
+            start = joined.count(" ", 0, found.start())
+            spans.append((start, start + found.group().count(" ")))
+    return sorted(set(spans))
+
+
+def _crosses_a_break(lexicon: _Lexicon, words: list[str], start: int, end: int) -> bool:
+    """A gap ("...") in a pattern stays inside one clause: "I coughed but no blood" is not "coughed blood"."""
+    return any(word in lexicon.breaks for word in words[start + 1:end - 1])
+
+
+def _status(lexicon: _Lexicon, words: list[str], start: int, end: int, strength: str) -> str:
+    if any(word in lexicon.negators for word in words[start + 1:end - 1]):
+        return DENIED  # inside the phrase: "the pain isn't in my chest", "coughing with no blood"
+    negations = _triggers(lexicon, words, start, negate=True)
+    if _triggers(lexicon, words, start, negate=False) or len(negations) > 1:
+        return DOUBT  # "not sure if I'm breathless"; "I wouldn't say I'm not breathless"
+    if negations:
+        return DENIED
+    if strength == WEAK and _reassured(lexicon, words, end):
+        return DENIED
+    return SAID
+
+
+def _triggers(lexicon: _Lexicon, words: list[str], start: int, negate: bool) -> list[int]:
+    """Where negation (or uncertainty) triggers reach the phrase starting at `start`, nearest first."""
+    reach = lexicon.reach if negate else lexicon.doubt_reach
+    found: list[int] = []
+    crossed_subject = False
+    end = start - 1
+    while end >= 0 and words[end] != BREAK and words[end] not in lexicon.breaks:
+        if start - end - 1 > reach + _MAX_TRIGGER_WORDS:
+            break
+        trigger = _trigger_ending_at(lexicon, words, end, start, negate, crossed_subject)
+        if words[end] in lexicon.subjects:
+            crossed_subject = True
+        if trigger is not None:
+            found.append(trigger)
+            end = trigger  # "not any" is one negation, not "not" and "not any"
+        end -= 1
+    return found
+
+
+def _trigger_ending_at(lexicon: _Lexicon, words: list[str], end: int, start: int, negate: bool,
+                       crossed_subject: bool) -> int | None:
+    gap = start - end - 1
+    for size in range(_MAX_TRIGGER_WORDS, 0, -1):
+        first = end - size + 1
+        if first < 0:
+            continue
+        phrase = " ".join(words[first:end + 1])
+        if negate:
+            if phrase in lexicon.clause_negators and gap <= lexicon.reach + 2:
+                return first
+            if phrase in lexicon.negators and gap <= lexicon.reach and not crossed_subject:
+                if _pseudo(lexicon, words, first, end) or _particle(lexicon, words, phrase, end, start):
+                    return None
+                return first
+        elif phrase in lexicon.uncertain and gap <= lexicon.doubt_reach:
+            return first
+    return None
+
+
+def _pseudo(lexicon: _Lexicon, words: list[str], first: int, end: int) -> bool:
+    """ "no longer", "not only": a negation word that denies nothing."""
+    return any(" ".join(words[first:end + 1 + extra]) in lexicon.pseudo for extra in (1, 2))
+
+
+def _particle(lexicon: _Lexicon, words: list[str], phrase: str, end: int, start: int) -> bool:
+    """ "no" as the answer word before a clause of its own ("no my chest hurts"), not "no chest pain"."""
+    if phrase not in lexicon.particles or end + 1 >= start:
+        return False
+    following = words[end + 1]
+    return following in lexicon.subjects or following in lexicon.possessives
+
+
+def _reassured(lexicon: _Lexicon, words: list[str], end: int) -> bool:
+    """A reassurance right after a pointing word ("breathing is fine", "my chest is totally ok")."""
+    rest = [word for word in words[end:end + 5] if word not in _ADVERBS]
+    return any(tuple(rest[:len(phrase)]) == phrase for phrase in lexicon.after)
