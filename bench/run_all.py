@@ -7,14 +7,15 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("voice.py", "voice_latency.py", "endpoint.py")
+SCRIPTS = ("voice.py", "voice_latency.py", "endpoint.py", "red_flags.py --write")
 
 
 def main() -> int:
     failed = []
     for name in SCRIPTS:
         print(f"== bench/{name}", flush=True)
-        if subprocess.run([sys.executable, str(HERE / name)], cwd=HERE.parent).returncode != 0:
+        script, *flags = name.split()
+        if subprocess.run([sys.executable, str(HERE / script), *flags], cwd=HERE.parent).returncode != 0:
             failed.append(name)
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)

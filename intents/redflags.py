@@ -45,7 +45,9 @@ LEXICON = Path(__file__).parent / "lexicon" / "en.yaml"
 SAID, DENIED, DOUBT = "said", "denied", "doubt"
 STRONG, WEAK = "strong", "weak"
 BREAK = "|"
-_ADVERBS = frozenset(["totally", "completely", "perfectly", "absolutely", "really", "quite", "all", "just", "now"])
+ASKED = "?"
+"""A question mark: a clause break that also marks an echo ("coughing blood? no!")."""
+BREAKS = frozenset([BREAK, ASKED])
 _MAX_TRIGGER_WORDS = 3
 _GAP_WORDS = 6
 
@@ -75,11 +77,12 @@ class Verdict:
 @dataclass(frozen=True)
 class _Entry:
     finding: str
-    strong: tuple[re.Pattern, ...]
-    weak: tuple[re.Pattern, ...]
+    strong: tuple[_Pattern, ...]
+    weak: tuple[_Pattern, ...]
     context: frozenset[str]
-    context_cues: tuple[re.Pattern, ...]
-    exclusions: tuple[re.Pattern, ...]
+    context_cues: tuple[_Pattern, ...]
+    exclusions: tuple[_Pattern, ...]
+    unless: frozenset[str]
     doubt_is_said: bool
 
 
@@ -92,10 +95,12 @@ class _Lexicon:
     pseudo: frozenset[str]
     uncertain: frozenset[str]
     breaks: frozenset[str]
+    history: frozenset[str]
     subjects: frozenset[str]
     particles: frozenset[str]
     possessives: frozenset[str]
     reach: int
+    after_reach: int
     doubt_reach: int
 
 
@@ -111,17 +116,20 @@ _REPAIRS = (
     (r"\btheres\b", "there's"),
     (r"\bcan not\b", "cannot"),
     (r"\b(heart|pulse|leg|foot|chest|breathing|breath)'s\b", r"\1 is"),
+    (r"\b(heart|leg|foot|chest)s (going|racing|pounding|thumping|beating|gone|is|all|really|very)\b", r"\1 is \2"),
     (r"(\w)-(\w)", r"\1 \2"),
     (r"\b(\d+)\s*/\s*10\b", r"\1 out of 10"),
 )
 
 
 def words_of(text: str) -> list[str]:
-    """Lower-case words with spelling repairs; punctuation inside the text becomes a clause break (BREAK)."""
+    """Lower-case words with spelling repairs; punctuation inside the text becomes a clause break (BREAK, or
+    ASKED for a question mark)."""
     repaired = text.lower()
     for pattern, replacement in _REPAIRS:
         repaired = re.sub(pattern, replacement, repaired)
-    repaired = re.sub(r"[,.;:!?()\"]+", f" {BREAK} ", repaired)
+    repaired = re.sub(r"[,.;:!()\"]*\?[,.;:!?()\"]*", f" {ASKED} ", repaired)
+    repaired = re.sub(r"[,.;:!()\"]+", f" {BREAK} ", repaired)
     return [word.strip("'") or word for word in repaired.split()]
 
 
@@ -130,7 +138,14 @@ def words_of(text: str) -> list[str]:
 _TOKEN = re.compile(r"\(|\)|\[|\]|\||\.\.\.|[^\s()\[\]|]+")
 
 
-def compile_pattern(template: str) -> re.Pattern:
+@dataclass(frozen=True)
+class _Pattern:
+    regex: re.Pattern
+    literals: frozenset[str]
+    """The pattern's own words: a negation among them is part of the sign ("breathing is not normal")."""
+
+
+def compile_pattern(template: str) -> _Pattern:
     """A lexicon pattern as a regex over " ".join(words) + " ": each word carries its following space."""
     parts = []
     for token in _TOKEN.findall(template):
@@ -143,18 +158,20 @@ def compile_pattern(template: str) -> re.Pattern:
         elif token == "|":
             parts.append("|")
         elif token == "*":
-            parts.append(rf"[^\s{re.escape(BREAK)}]+ ")
+            parts.append(r"[^\s|?]+ ")
         elif token == "...":
-            parts.append(rf"(?:[^\s{re.escape(BREAK)}]+ ){{0,{_GAP_WORDS}}}")
+            parts.append(rf"(?:[^\s|?]+ ){{0,{_GAP_WORDS}}}")
         else:
             parts.append(re.escape(token) + " ")
+    literals = frozenset(token for token in _TOKEN.findall(template) if token not in ("(", ")", "[", "]", "|", "*",
+                                                                                         "..."))
     try:
-        return re.compile(r"(?<![^ ])" + "".join(parts))
+        return _Pattern(re.compile(r"(?<![^ ])" + "".join(parts)), literals)
     except re.error as error:
         raise IntentsError(f"bad red-flag pattern {template!r} in {LEXICON}: {error}") from error
 
 
-def _patterns(templates: Iterable[str] | None) -> tuple[re.Pattern, ...]:
+def _patterns(templates: Iterable[str] | None) -> tuple[_Pattern, ...]:
     return tuple(compile_pattern(template) for template in templates or ())
 
 
@@ -176,6 +193,7 @@ def _lexicon() -> _Lexicon:
                 context=frozenset((spec.get("with") or {}).get("findings", ())),
                 context_cues=_patterns((spec.get("with") or {}).get("cues")),
                 exclusions=_patterns(spec.get("not")),
+                unless=frozenset(spec.get("unless", ())),
                 doubt_is_said=spec.get("in_doubt") == SAID,
             )
             for name, spec in data["red_flags"].items()
@@ -188,10 +206,12 @@ def _lexicon() -> _Lexicon:
             pseudo=_phrases(negation["pseudo"]),
             uncertain=_phrases(uncertainty["before"]),
             breaks=_phrases(data["breaks"]),
+            history=_phrases(data["history"]),
             subjects=_phrases(data["subjects"]),
             particles=_phrases(data["particles"]),
             possessives=_phrases(data["possessives"]),
             reach=int(negation["reach"]),
+            after_reach=int(negation["after_reach"]),
             doubt_reach=int(uncertainty["reach"]),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as error:
@@ -221,12 +241,19 @@ def mentions(text: str, about: Iterable[str] = ()) -> list[Mention]:
         strong = entry.strong + (entry.context_cues if entry.context & asked_about else ())
         seen: set[int] = set()
         for strength, patterns in ((STRONG, strong), (WEAK, entry.weak)):
-            for start, end in _spans(patterns, joined):
-                if start in seen or any(s <= start < e for s, e in excluded) or _crosses_a_break(lexicon, words,
-                                                                                                  start, end):
+            for start, end, literals in _spans(patterns, joined):
+                if start in seen or any(s <= start < e for s, e, _ in excluded) or _crosses_a_break(lexicon, words,
+                                                                                                     start, end):
                     continue
+                clause = _clause(words, start, end)
+                if entry.unless.intersection(clause):
+                    continue  # "blood" with "gums", "numb" with "fingers": another thing
                 seen.update(range(start, end))
-                status = _status(lexicon, words, start, end, strength)
+                inside = [word for word in words[start + 1:end - 1] if word not in literals]
+                if _in_the_past(lexicon, words, start, end) or any(word in lexicon.negators for word in inside):
+                    status = DENIED  # "I fainted once in 1985"; "the pain isn't in my chest"
+                else:
+                    status = _status(lexicon, words, start, end, strength)
                 if status == DOUBT and entry.doubt_is_said:
                     status = SAID
                 found.append(Mention(entry.finding, status, strength, start))
@@ -252,14 +279,43 @@ def denied(text: str, about: Iterable[str] = ()) -> frozenset[str]:
     return frozenset(mention.finding for mention in found)
 
 
-def _spans(patterns: tuple[re.Pattern, ...], joined: str) -> list[tuple[int, int]]:
-    """Word spans (start, end) of every match of the patterns in the joined words."""
-    spans = []
+def _spans(patterns: tuple[_Pattern, ...], joined: str) -> list[tuple[int, int, frozenset[str]]]:
+    """Word spans (start, end, the pattern's own words) of every match of the patterns in the joined words."""
+    spans = {}
     for pattern in patterns:
-        for found in pattern.finditer(joined):
+        for found in pattern.regex.finditer(joined):
             start = joined.count(" ", 0, found.start())
-            spans.append((start, start + found.group().count(" ")))
-    return sorted(set(spans))
+            spans.setdefault((start, start + found.group().count(" ")), pattern.literals)
+    return sorted((start, end, literals) for (start, end), literals in spans.items())
+
+
+def _clause(words: list[str], start: int, end: int) -> list[str]:
+    """The words of the clause (between punctuation) that holds words[start:end]."""
+    first = max((index for index in range(start) if words[index] in BREAKS), default=-1) + 1
+    last = next((index for index in range(end, len(words)) if words[index] in BREAKS), len(words))
+    return words[first:last]
+
+
+def _in_the_past(lexicon: _Lexicon, words: list[str], start: int, end: int) -> bool:
+    """ConText's historical modifier, in scope: a past-time phrase within reach before the sign or just after
+    it, in the same part of the sentence ("I fainted once in 1985", "I used to get chest pain"; not "it
+    started when I was walking, and then now I can't breathe")."""
+    before = _scope(lexicon, reversed(words[:start]))[::-1]
+    after = _scope(lexicon, words[end:])
+    near = " ".join(before[-(lexicon.reach + 2):] + ["|"] + after[:lexicon.reach])
+    if re.search(r"\b(19|20)\d\d\b", near):
+        return True
+    return any(f" {phrase} " in f" {near} " for phrase in lexicon.history)
+
+
+def _scope(lexicon: _Lexicon, words: Iterable[str]) -> list[str]:
+    """Words up to the first clause break."""
+    taken = []
+    for word in words:
+        if word in BREAKS or word in lexicon.breaks:
+            break
+        taken.append(word)
+    return taken
 
 
 def _crosses_a_break(lexicon: _Lexicon, words: list[str], start: int, end: int) -> bool:
@@ -268,8 +324,8 @@ def _crosses_a_break(lexicon: _Lexicon, words: list[str], start: int, end: int) 
 
 
 def _status(lexicon: _Lexicon, words: list[str], start: int, end: int, strength: str) -> str:
-    if any(word in lexicon.negators for word in words[start + 1:end - 1]):
-        return DENIED  # inside the phrase: "the pain isn't in my chest", "coughing with no blood"
+    if _echo_denied(lexicon, words, end):
+        return DENIED  # "coughing blood? no!": the question said back, then answered
     negations = _triggers(lexicon, words, start, negate=True)
     if _triggers(lexicon, words, start, negate=False) or len(negations) > 1:
         return DOUBT  # "not sure if I'm breathless"; "I wouldn't say I'm not breathless"
@@ -280,13 +336,23 @@ def _status(lexicon: _Lexicon, words: list[str], start: int, end: int, strength:
     return SAID
 
 
+def _echo_denied(lexicon: _Lexicon, words: list[str], end: int) -> bool:
+    """The sign ends a question said back ("chest pain?") and the next words deny it ("no", "nope")."""
+    ask = next((index for index in range(end, len(words)) if words[index] in BREAKS), None)
+    if ask is None or words[ask] != ASKED:
+        return False
+    answer = [word for word in words[ask + 1:ask + 4] if word not in BREAKS]
+    return bool(answer) and (answer[0] in lexicon.particles or " ".join(answer[:2]) in lexicon.negators
+                             or answer[0] in ("never", "not"))
+
+
 def _triggers(lexicon: _Lexicon, words: list[str], start: int, negate: bool) -> list[int]:
     """Where negation (or uncertainty) triggers reach the phrase starting at `start`, nearest first."""
     reach = lexicon.reach if negate else lexicon.doubt_reach
     found: list[int] = []
     crossed_subject = False
     end = start - 1
-    while end >= 0 and words[end] != BREAK and words[end] not in lexicon.breaks:
+    while end >= 0 and words[end] not in BREAKS and words[end] not in lexicon.breaks:
         if start - end - 1 > reach + _MAX_TRIGGER_WORDS:
             break
         trigger = _trigger_ending_at(lexicon, words, end, start, negate, crossed_subject)
@@ -294,6 +360,8 @@ def _triggers(lexicon: _Lexicon, words: list[str], start: int, negate: bool) -> 
             crossed_subject = True
         if trigger is not None:
             found.append(trigger)
+            if words[trigger] in ("nor", "neither"):
+                break  # "neither breathless nor dizzy": one denial each, not a double negation
             end = trigger  # "not any" is one negation, not "not" and "not any"
         end -= 1
     return found
@@ -333,6 +401,14 @@ def _particle(lexicon: _Lexicon, words: list[str], phrase: str, end: int, start:
 
 
 def _reassured(lexicon: _Lexicon, words: list[str], end: int) -> bool:
-    """A reassurance right after a pointing word ("breathing is fine", "my chest is totally ok")."""
-    rest = [word for word in words[end:end + 5] if word not in _ADVERBS]
-    return any(tuple(rest[:len(phrase)]) == phrase for phrase in lexicon.after)
+    """A reassurance soon after a pointing word, in its clause, with no negation before it ("breathing is
+    fine", "my heart's ticking along normally"; not "my breathing is not normal")."""
+    rest: list[str] = []
+    for word in words[end:]:
+        if word in BREAKS or word in lexicon.breaks or len(rest) > lexicon.after_reach:
+            break
+        rest.append(word)
+    for offset in range(len(rest)):
+        if any(tuple(rest[offset:offset + len(phrase)]) == phrase for phrase in lexicon.after):
+            return not any(word in lexicon.negators or word.endswith("n't") for word in rest[:offset])
+    return False
