@@ -1,4 +1,4 @@
-"""The core subcommands: `chat`, `assess` and `start`."""
+"""The core subcommands: `chat`, `assess`, `rules` and `start`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from triage import FindingsError, assess, clinician_summary
 from .chat import emit_json, run_chat, run_json
 from .dialogue import Dialogue
 from .locale import emergency_number
+from .review import review_sheet
 
 __all__ = ["register", "add_locale_options", "dialogue_from_args"]
 
@@ -43,6 +44,13 @@ def register(subparsers: Any) -> None:
     check.add_argument("file", metavar="FILE", help="JSON file of findings, or - for stdin")
     add_locale_options(check)
     check.set_defaults(func=_assess)
+
+    rules = subparsers.add_parser("rules", help="print the clinician's review sheet (Markdown)",
+                                  description="Print every rule in plain words with its sources, the "
+                                  "thresholds, every question and every advice text, as Markdown, from the "
+                                  "data the product runs on.")
+    add_locale_options(rules)
+    rules.set_defaults(func=_rules)
 
     start = subparsers.add_parser("start", help="start legcheck: voice if a microphone is present, else typed",
                                   description="What `make run` starts.")
@@ -87,6 +95,11 @@ def _assess(args: argparse.Namespace) -> int:
         raise SystemExit(f"legcheck assess: {error}") from None
     result = {"type": "result", **outcome.to_json(), "summary": clinician_summary(outcome), "emergency_number": number}
     emit_json(result, sys.stdout)
+    return 0
+
+
+def _rules(args: argparse.Namespace) -> int:
+    print(review_sheet(_dialogue_or_exit(args).number), end="")
     return 0
 
 

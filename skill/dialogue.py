@@ -21,7 +21,7 @@ from intents.redflags import verdict as red_flag_verdict
 from triage import FINDINGS, Answer, Assessment, Findings, Level, assess, clinician_summary, evaluate
 from triage.advice import EMERGENCY_ADVICE
 from triage.engine import Evaluation, any_met
-from triage.findings import BOUNDS, FindingsError, lasting_answer, names_in_group
+from triage.findings import BOUNDS, OLDER_AGE, SEVERE_PAIN_SCORE, FindingsError, lasting_answer, names_in_group
 from triage.rules import Rule
 
 from .events import Ask, Event, Result, Say
@@ -37,8 +37,6 @@ log = logging.getLogger(__name__)
 MAX_MISSES = 2
 """Unrecognised answers in a row before the answer is recorded as unknown."""
 STATE_VERSION = 1
-SEVERE_PAIN_SCORE = 7
-"""On a 0-10 scale, this or more counts as severe."""
 RED_FLAGS = names_in_group("red_flag")
 _BY_RED_FLAG_QUESTION = {q.id: q.findings for q in QUESTIONS if set(q.findings) & set(RED_FLAGS)}
 _SINGLE_QUESTION = {q.findings[0]: q for q in QUESTIONS if len(q.findings) == 1}
@@ -406,7 +404,7 @@ def _number_answer(question: Question, number: Any) -> tuple[str | None, dict[st
     if not isinstance(number, int):
         return None, {}
     if question.id == "age_over_60" and 0 < number < 130:
-        return ("yes" if number > 60 else "no"), {}
+        return ("yes" if number > OLDER_AGE else "no"), {}
     if question.id == "severe_pain" and 0 <= number <= 10:
         return ("yes" if number >= SEVERE_PAIN_SCORE else "no"), {}
     return None, {}

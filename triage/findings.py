@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .protocol import load as load_protocol
+
 __all__ = [
     "Answer",
     "FindingSpec",
@@ -35,6 +37,8 @@ __all__ = [
     "names_in_group",
     "SAID",
     "LONG_PAIN_MINUTES",
+    "SEVERE_PAIN_SCORE",
+    "OLDER_AGE",
     "lasting_answer",
 ]
 
@@ -63,83 +67,10 @@ class FindingSpec:
     """What a "yes" means, in full."""
 
 
-def _f(name: str, group: str, label: str, meaning: str) -> FindingSpec:
-    return FindingSpec(name, group, label, meaning)
-
-
-_TABLE = (
-    # Values and their derived yes/no forms.
-    _f("side", "value", "side", "Which leg hurts: left, right or both."),
-    _f("location", "value", "where", "Where the pain is: calf, thigh, behind_knee, foot or whole_leg."),
-    _f("duration_minutes", "value", "how long", "How long the pain has lasted, in minutes."),
-    _f("one_sided", "derived", "pain in one leg only", "The pain is in one leg only (side left or right)."),
-    _f("lasting_over_10_minutes", "derived", "pain lasting more than ten minutes",
-       "The pain has lasted more than 10 minutes (duration_minutes > 10)."),
-    # Red flags.
-    _f("breathless", "red_flag", "short of breath", "New or sudden shortness of breath, struggling to breathe."),
-    _f("chest_pain", "red_flag", "chest pain", "Chest pain or discomfort, often worse on breathing in."),
-    _f("coughing_blood", "red_flag", "coughing up blood", "Coughing up blood."),
-    _f("fainting_or_racing_heart", "red_flag", "fainting or a racing heart",
-       "Fainting or nearly fainting, or a fast or irregular heartbeat."),
-    _f("cold_pale_or_numb", "red_flag", "a cold, pale or numb leg",
-       "The leg or foot is cold, pale or blue, or has lost feeling (pins and needles or numb)."),
-    _f("weakness_or_cannot_move", "red_flag", "weakness or not being able to move the leg",
-       "The leg is weak or cannot be moved."),
-    # Said, never asked: not said is "no" (see SAID).
-    _f("emergency_requested", "said", "asking for emergency help",
-       "The person, or someone with them, asks for an ambulance or the emergency number, or says it is an "
-       "emergency."),
-    # Signs in the leg.
-    _f("swelling", "leg_sign", "swelling", "The painful leg is swollen."),
-    _f("redness_or_discoloration", "leg_sign", "red or darker skin",
-       "The skin around the pain is red or darker than usual (harder to see on brown or black skin)."),
-    _f("warmth", "leg_sign", "warm skin", "The skin around the pain feels warm."),
-    _f("hard_tender_vein", "leg_sign", "a hard or sore vein", "A vein that is swollen, hard or sore to touch."),
-    # Other signs.
-    _f("cough", "sign", "a new cough", "A new cough (without blood)."),
-    _f("fever", "sign", "a fever", "A fever (38 C or more) or feeling hot and shivery."),
-    _f("severe_pain", "sign", "severe pain", "Severe pain, or pain that is getting much worse."),
-    _f("cannot_bear_weight", "sign", "not being able to put weight on the leg",
-       "Cannot put weight on the leg or walk on it."),
-    _f("saddle_numbness_or_bladder", "sign", "numbness between the legs or bladder or bowel trouble",
-       "Numbness around the genitals or back passage, or new trouble controlling the bladder or bowel."),
-    # How the pain behaves.
-    _f("constant", "pattern", "constant pain", "The pain is there all the time, even at rest."),
-    _f("eases_with_stretch_or_walking", "pattern", "pain easing with stretching or walking",
-       "The pain eases when the muscle is stretched, massaged or walked on (typical of a cramp)."),
-    _f("worse_walking_better_rest", "pattern", "pain that comes on walking and goes with rest",
-       "Aching pain brought on by walking that goes after a few minutes' rest (claudication)."),
-    _f("after_injury", "pattern", "pain that started with an injury",
-       "The pain started with an injury, a fall, a knock or a sudden strain."),
-    _f("recurrent", "pattern", "cramps that keep coming back or wake you",
-       "Cramps that keep coming back, or that disturb sleep."),
-    _f("pain_from_back", "pattern", "pain spreading from the back down the leg",
-       "Pain that spreads from the lower back or buttock down the leg (the sciatica pattern)."),
-    # Risk factors for a clot.
-    _f("recent_surgery", "risk_major", "an operation in the last three months",
-       "An operation in the last three months (NICE NG158 Wells: major surgery within 12 weeks)."),
-    _f("hospital_stay", "risk_major", "a recent hospital stay", "A stay in hospital in the last three months."),
-    _f("immobility", "risk_major", "being stuck in bed or unable to move about",
-       "Bedridden or much less mobile for 3 days or more recently."),
-    _f("long_travel", "risk_major", "a journey of more than four hours",
-       "A journey (car, plane, coach, train) of more than four hours in the last four weeks."),
-    _f("cast_or_leg_injury", "risk_major", "a plaster cast or leg injury",
-       "A plaster cast, splint or serious leg injury (such as a fracture) in the last three months."),
-    _f("cancer", "risk_major", "cancer or cancer treatment",
-       "Active cancer: treatment now or in the last 6 months, or palliative care."),
-    _f("previous_clot", "risk_major", "a previous blood clot", "A previous DVT or pulmonary embolism."),
-    _f("pregnancy_or_postpartum", "risk_major", "pregnancy or a recent birth",
-       "Pregnant, or gave birth in the last 6 weeks."),
-    _f("estrogen", "risk_major", "the pill or HRT",
-       "Taking a combined contraceptive pill or hormone replacement therapy (estrogen)."),
-    _f("clotting_disorder", "risk_major", "a clotting disorder",
-       "A known blood clotting disorder, or close family with blood clots."),
-    _f("central_venous_catheter", "risk_major", "a central line", "A central venous catheter (a long line)."),
-    _f("age_over_60", "risk_minor", "being over sixty", "Aged over 60."),
-    _f("obesity", "risk_minor", "being very overweight", "Very overweight (obesity)."),
-    _f("smoking", "risk_minor", "smoking", "Smokes."),
-    _f("heart_or_lung_disease", "risk_minor", "heart or lung disease", "Heart failure or a long-term lung disease."),
-)
+_PROTOCOL = load_protocol()
+_TABLE = tuple(FindingSpec(item["name"], item["group"], item["label"], item["meaning"])
+               for item in _PROTOCOL["findings"])
+"""The findings of the protocol (triage/protocol/en.yaml), in its order."""
 
 FINDINGS: Mapping[str, FindingSpec] = {spec.name: spec for spec in _TABLE}
 VALUE_FINDINGS = ("side", "location", "duration_minutes")
@@ -235,10 +166,14 @@ def _parse_groups(value: Any) -> list[frozenset[str]]:
     return [frozenset(group) for group in value]
 
 
-LONG_PAIN_MINUTES = 10.0
-"""lasting_over_10_minutes: a cramp usually goes within ten minutes (NHS-LEG-CRAMPS, MAYO-NIGHT-CRAMPS)."""
-ABOUT_SPAN = (0.8, 1.25)
+LONG_PAIN_MINUTES = float(_PROTOCOL["thresholds"]["long_pain_minutes"]["value"])
+"""lasting_over_10_minutes: a cramp usually goes within ten minutes (the protocol's long_pain_minutes)."""
+ABOUT_SPAN = tuple(float(value) for value in _PROTOCOL["thresholds"]["about_span"]["value"])
 """"About N minutes" is read as anywhere from 0.8 N to 1.25 N: "about ten" straddles the threshold."""
+SEVERE_PAIN_SCORE = int(_PROTOCOL["thresholds"]["severe_pain_score"]["value"])
+"""On a 0-10 scale, this score or more counts as severe pain."""
+OLDER_AGE = int(_PROTOCOL["thresholds"]["older_age"]["value"])
+"""age_over_60: an age above this."""
 BOUNDS = ("more", "less", "about")
 
 

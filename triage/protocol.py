@@ -1,0 +1,162 @@
+"""The clinical protocol as data: protocol/en.yaml (findings, thresholds, rules, sources), read and checked.
+
+`load()` returns the checked document (cached); `problems(document)` lists everything wrong with one, each
+in a sentence that names the place (`python -m triage validate [FILE]` prints them). The checks are written
+here rather than with a JSON-schema library: they are a page long, and a library (with its compiled
+dependencies) would also have to go into the AWS Lambda bundle, which holds only pure-Python packages.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["PROTOCOL", "ProtocolError", "load", "read", "problems", "GROUPS", "LEVELS"]
+
+PROTOCOL = Path(__file__).parent / "protocol" / "en.yaml"
+
+GROUPS = ("red_flag", "said", "leg_sign", "sign", "pattern", "risk_major", "risk_minor", "value", "derived")
+LEVELS = ("EMERGENCY", "URGENT", "ROUTINE")
+THRESHOLDS = ("long_pain_minutes", "about_span", "severe_pain_score", "older_age")
+_RULE_KEYS = {"id", "level", "reason", "condition", "sources", "all", "any", "none", "clot"}
+_FINDING_KEYS = {"name", "group", "label", "meaning"}
+
+
+class ProtocolError(ValueError):
+    """The protocol file is missing, unreadable or does not pass its checks."""
+
+
+def read(path: Path = PROTOCOL) -> Any:
+    try:
+        with path.open(encoding="utf-8") as source:
+            return yaml.safe_load(source)
+    except (OSError, UnicodeDecodeError) as error:
+        raise ProtocolError(f"cannot read the protocol {path}: {error}") from error
+    except yaml.YAMLError as error:
+        raise ProtocolError(f"the protocol {path} is not valid YAML: {error}") from error
+
+
+@functools.cache
+def load() -> dict[str, Any]:
+    """The checked protocol of this package. Raises ProtocolError listing every problem."""
+    document = read()
+    found = problems(document)
+    if found:
+        raise ProtocolError(f"the protocol {PROTOCOL} has {len(found)} problem(s):\n- " + "\n- ".join(found))
+    return document
+
+
+def problems(document: Any) -> list[str]:
+    """Every problem of a protocol document, as sentences (empty when it is sound)."""
+    if not isinstance(document, dict):
+        return ["the protocol must be a mapping with findings, thresholds, rules and sources"]
+    found = [f"missing section {key!r}" for key in ("findings", "thresholds", "rules", "sources")
+             if key not in document]
+    if found:
+        return found
+    sources = document["sources"]
+    if not isinstance(sources, dict) or not all(isinstance(text, str) and text for text in sources.values()):
+        return ["sources must map each key to a text naming the source"]
+    names = _finding_problems(document["findings"], found)
+    _threshold_problems(document["thresholds"], sources, found)
+    used = _rule_problems(document["rules"], names, sources, found)
+    thresholds = document["thresholds"] if isinstance(document["thresholds"], dict) else {}
+    used |= {key for spec in thresholds.values() if isinstance(spec, dict) for key in spec.get("sources", [])}
+    unused = sorted(set(sources) - used)
+    if unused:
+        found.append(f"sources never named by a rule or threshold: {', '.join(unused)}")
+    return found
+
+
+def _finding_problems(findings: Any, found: list[str]) -> dict[str, str]:
+    """Finding name -> group, appending the problems of the findings section."""
+    names: dict[str, str] = {}
+    if not isinstance(findings, list) or not findings:
+        found.append("findings must be a non-empty list")
+        return names
+    for index, finding in enumerate(findings):
+        where = f"findings[{index}]"
+        if not isinstance(finding, dict) or set(finding) != _FINDING_KEYS:
+            found.append(f"{where} must have exactly: {', '.join(sorted(_FINDING_KEYS))}")
+            continue
+        if not all(isinstance(finding[key], str) and finding[key] for key in _FINDING_KEYS):
+            found.append(f"{where} ({finding.get('name')}): every field must be a non-empty text")
+        elif finding["group"] not in GROUPS:
+            found.append(f"{where} ({finding['name']}): unknown group {finding['group']!r}; one of {', '.join(GROUPS)}")
+        elif finding["name"] in names:
+            found.append(f"{where}: finding {finding['name']!r} is listed twice")
+        else:
+            names[finding["name"]] = finding["group"]
+    return names
+
+
+def _threshold_problems(thresholds: Any, sources: dict, found: list[str]) -> None:
+    if not isinstance(thresholds, dict) or set(thresholds) != set(THRESHOLDS):
+        found.append(f"thresholds must be exactly: {', '.join(THRESHOLDS)}")
+        return
+    for name, spec in thresholds.items():
+        if not isinstance(spec, dict) or "value" not in spec or not isinstance(spec.get("meaning"), str):
+            found.append(f"threshold {name}: needs a value and a meaning")
+            continue
+        unknown = [key for key in spec.get("sources", []) if key not in sources]
+        if unknown:
+            found.append(f"threshold {name}: unknown sources {', '.join(unknown)}")
+    span = thresholds.get("about_span", {}).get("value") if isinstance(thresholds.get("about_span"), dict) else None
+    if not (isinstance(span, list) and len(span) == 2 and all(isinstance(v, int | float) for v in span)
+            and 0 < span[0] <= 1 <= span[1]):
+        found.append("threshold about_span: value must be [low, high] with 0 < low <= 1 <= high")
+    for name in ("long_pain_minutes", "severe_pain_score", "older_age"):
+        value = thresholds.get(name, {}).get("value") if isinstance(thresholds.get(name), dict) else None
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            found.append(f"threshold {name}: value must be a positive number")
+
+
+def _rule_problems(rules: Any, names: dict[str, str], sources: dict, found: list[str]) -> set[str]:
+    """The source keys the rules name, appending the problems of the rules section."""
+    used: set[str] = set()
+    if not isinstance(rules, list) or not rules:
+        found.append("rules must be a non-empty list")
+        return used
+    ids: set[str] = set()
+    for index, rule in enumerate(rules):
+        if not isinstance(rule, dict):
+            found.append(f"rules[{index}] must be a mapping")
+            continue
+        where = f"rule {rule.get('id', index)!r}"
+        if _shape_problem(rule, where, found):
+            continue
+        if rule["id"] in ids:
+            found.append(f"{where}: the id is used twice")
+        ids.add(rule["id"])
+        if rule["level"] not in LEVELS:
+            found.append(f"{where}: level must be one of {', '.join(LEVELS)}, not {rule['level']!r}")
+        if not rule["sources"] or any(key not in sources for key in rule["sources"]):
+            found.append(f"{where}: every rule names at least one source, all of them keys of `sources`")
+        used.update(key for key in rule["sources"] if key in sources)
+        _name_problems(rule, where, names, found)
+    return used
+
+
+def _shape_problem(rule: dict, where: str, found: list[str]) -> bool:
+    extra = set(rule) - _RULE_KEYS
+    missing = {"id", "level", "reason", "condition", "sources"} - set(rule)
+    if extra:
+        found.append(f"{where}: unknown keys {', '.join(sorted(extra))}")
+    if missing:
+        found.append(f"{where}: missing {', '.join(sorted(missing))}")
+    return bool(extra or missing)
+
+
+def _name_problems(rule: dict, where: str, names: dict[str, str], found: list[str]) -> None:
+    for part in ("all", "any", "none"):
+        for name in rule.get(part, []):
+            group = name.removeprefix("group:") if name.startswith("group:") else None
+            if group is not None and group not in GROUPS:
+                found.append(f"{where}: {part} names unknown group {group!r}")
+            elif group is None and name not in names:
+                found.append(f"{where}: {part} names unknown finding {name!r}")
+    if not (rule.get("all") or rule.get("any")):
+        found.append(f"{where}: needs `all` or `any` (a rule with neither would always fire)")
