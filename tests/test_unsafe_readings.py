@@ -202,8 +202,18 @@ def _offers_rubbing_or_warmth(advice: str) -> bool:
     return any(word in lowered for word in RUBBING_OR_WARMTH)
 
 
+QUIET = {name for name, spec in FINDINGS.items() if spec.group in ("red_flag", "leg_sign", "sign")}
+"""Signs that push a case to URGENT or EMERGENCY: mostly "no" below, so the advice of the lower levels is
+drawn often (half the cases reach ROUTINE or SELF_CARE)."""
+
+
+def _answer(name: str):
+    return st.sampled_from(["no"] * 12 + ["yes", "unknown"]) if name in QUIET else st.sampled_from(
+        ["yes", "no", "unknown"])
+
+
 @settings(max_examples=400, deadline=None)
-@given(st.fixed_dictionaries({name: st.sampled_from(["yes", "no", "unknown"]) for name in ASKABLE}),
+@given(st.fixed_dictionaries({name: _answer(name) for name in ASKABLE}),
        st.sampled_from(["left", "both", None]), st.sampled_from([1, 30, None]))
 def test_advice_never_harms(case, side, minutes):
     """Massage and warmth only for a cramp that has gone; ibuprofen only when pregnancy and a previous clot
