@@ -23,10 +23,12 @@ run: $(VENV)/.run-installed debs-run
 
 test: $(VENV)/.test-installed debs-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: $(VENV)/.test-installed debs-bench
 	$(PY) bench/run_all.py

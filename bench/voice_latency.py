@@ -37,8 +37,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from skill.voice import SPECULATE_AFTER_MS  # noqa: E402
 from speech.endpoint import EndpointConfig, segments  # noqa: E402
-from speech.loop import SPECULATE_AFTER_MS  # noqa: E402
 from tests.speech_audio import RATE, SpeechClips, add_noise, dither, to_pcm  # noqa: E402
 from tests.voice_sessions import plan, session_wav  # noqa: E402
 from triage.levels import Level  # noqa: E402
@@ -304,7 +304,7 @@ def report(live: dict, fast: dict, decode: list[float], render: list[float], rss
         f"phone-loop pass in its worker process at the same time (p50 {d50:.0f} ms alone here, where the "
         "whole clip's noise suppression is in the finish()). The loop starts that decoding after "
         f"{SPECULATE_AFTER_MS} ms of trailing silence, so part of it is hidden behind the endpoint "
-        "wait; decoding earlier would hide more but measured worse recognition (see speech/loop.py). The "
+        "wait; decoding earlier would hide more but measured worse recognition (see skill/voice.py). The "
         "unpaced figure is what is left when nothing can be hidden. Memory: `legcheck voice` no longer "
         "imports Flask and the endpoint code (they load only for `legcheck serve`); the phone-loop decoder "
         "lives in its worker.",
@@ -370,7 +370,7 @@ def main() -> int:
 
 def _reply_texts() -> list[str]:
     from skill.dialogue import Dialogue
-    from speech.loop import prompts_to_prerender
+    from skill.voice import prompts_to_prerender
 
     return prompts_to_prerender(Dialogue("en-US"))[:40]
 

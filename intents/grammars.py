@@ -11,6 +11,7 @@ flag is heard whatever question is open.
 - ``word_graph(kind)``: the same phrases as a minimal word graph (shared prefixes and suffixes), which a
   recognizer can load directly as a finite-state grammar: far smaller than the JSGF's tree.
 - ``words(kind)``: every word the grammar uses (a recognizer checks them against its model's vocabulary).
+- ``phrase_intents(kind)``: the intent of every phrase, for a recognizer's safety checks.
 
 All three are cached per kind: switching grammar between questions costs nothing after the first time.
 """
@@ -21,11 +22,12 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from types import MappingProxyType
 
-from .nlu import phrases
+from .nlu import KINDS, match, phrases
 
 __all__ = ["jsgf", "vosk_grammar", "vosk_grammar_of", "words", "words_of", "phrase_set", "normalised", "word_graph",
-           "graph_of", "WordGraph", "UNKNOWN_WORD"]
+           "graph_of", "WordGraph", "UNKNOWN_WORD", "KINDS", "phrase_intents"]
 
 UNKNOWN_WORD = "[unk]"
 _END = ""  # key marking the end of a phrase in the prefix tree
@@ -40,6 +42,23 @@ def normalised(sentences: Iterable[str]) -> frozenset[str]:
 def phrase_set(kind: str) -> frozenset[str]:
     """The complete phrases the grammar for ``kind`` accepts (one space between words)."""
     return normalised(phrases(kind))
+
+
+@cache
+def phrase_intents(kind: str) -> MappingProxyType:
+    """phrase -> the intent it reads as under ``kind``, for every phrase of the grammar: what a recognizer
+    needs for its safety checks (prefer an Emergency; ask more of a No) without matching text itself.
+
+    A phrase that answers "no" with more words ("no i can't": Ability, a no wherever "I can't" says nothing
+    of the question) counts as "No" here, so it gets a No's stricter checks."""
+    return MappingProxyType({phrase: _safety_intent(phrase, kind) for phrase in phrase_set(kind)})
+
+
+def _safety_intent(phrase: str, kind: str) -> str | None:
+    heard = match(phrase, kind)
+    if heard.intent == "Ability" and str(heard.slots.get("ability", "")).startswith("no_"):
+        return "No"
+    return heard.intent
 
 
 @cache

@@ -35,7 +35,7 @@ def heard_from_line(line: str, kind: str) -> Heard:
     """Typed text, or "@file.wav" recognised by the offline recognizer (raises speech's SpeechError)."""
     text = line.strip()
     if text.startswith("@"):
-        from speech.recognize import recognize_file  # imported only when audio is used
+        from .hearing import recognize_file  # the speech stack (numpy, engines) loads only when audio is used
 
         return recognize_file(text[1:].strip(), kind)
     return match(text, kind)

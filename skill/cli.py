@@ -8,7 +8,8 @@ import sys
 from skill.alexa_cli import register as register_alexa
 from skill.commands import register as register_core
 from skill.serve_cli import register as register_serve
-from speech.cli import register as register_speech
+
+from .voice_cli import register as register_speech
 
 # Other packages add their own subcommands here: each module has register(subparsers).
 REGISTRARS: list = [register_core, register_serve, register_speech, register_alexa]

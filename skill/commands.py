@@ -110,7 +110,7 @@ def _start(args: argparse.Namespace) -> int:
     if not has_microphone():
         print("No microphone found: starting the typed conversation. Type your answers.\n")
         return run_chat(dialogue)
-    from speech.cli import start_voice
+    from .voice_cli import start_voice
 
     print("Microphone found: starting the voice conversation. Speak after each question.\n")
     return start_voice(args)

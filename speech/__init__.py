@@ -1,16 +1,18 @@
-"""legcheck speech: recognizers (PocketSphinx by default, Vosk with a model), and from audio to intents.
+"""legcheck speech: bytes to text and text to audio. Recognizers (PocketSphinx by default, Vosk with a model),
+the endpointer, audio I/O, text to speech, noise suppression and the model manager.
 
-    from speech import make_recognizer, recognize_file
-    heard = recognize_file("answer.wav", kind="yes_no")      # intents.Heard
+    from speech import make_recognizer, decode_pcm
+    hypothesis = decode_pcm(make_recognizer("pocketsphinx"), pcm16, kind="yes_no")   # speech.Hypothesis
 
-Engines are imported only when used, so ``import speech`` stays light.
+It imports nothing of ours but the grammar export of intents (intents.grammars); what a hypothesis means
+for the dialogue is skill/hearing.py's. Engines are imported only when used, so ``import speech`` stays light.
 """
 
 from .errors import AudioError, ModelError, NoMicrophoneError, SpeechError, SynthesisError
-from .recognize import heard_from, recognize_file, recognize_pcm
+from .recognize import decode_pcm
 from .recognizer import ENGINES, SAMPLE_RATE, Hypothesis, Recognizer, make_recognizer
 
 __all__ = [
     "ENGINES", "SAMPLE_RATE", "AudioError", "Hypothesis", "ModelError", "NoMicrophoneError", "Recognizer",
-    "SpeechError", "SynthesisError", "heard_from", "make_recognizer", "recognize_file", "recognize_pcm",
+    "SpeechError", "SynthesisError", "decode_pcm", "make_recognizer",
 ]

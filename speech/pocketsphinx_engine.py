@@ -30,9 +30,9 @@ import sys
 import weakref
 from collections import Counter
 from collections.abc import Callable, Collection
-from functools import lru_cache
 
-from intents import KINDS, grammars, match
+from intents import grammars
+from intents.grammars import KINDS
 
 from . import phone_loop
 from .denoise import has_sound, make_suppressor
@@ -131,16 +131,9 @@ def _transitions(sentences: frozenset[str]) -> tuple[int, int, list[tuple]]:
     return graph.start, graph.final, arcs
 
 
-@lru_cache(maxsize=8192)
 def _intent(phrase: str, kind: str) -> str | None:
-    """The intent of a grammar phrase (a bounded set of fixed phrases, so caching keeps nothing personal).
-
-    A phrase that can answer "no" ("no i can't" is Ability, and "no" wherever "I can't" says nothing of the
-    question) counts as "No" here: it gets a No's stricter checks."""
-    heard = match(phrase, kind)
-    if heard.intent == "Ability" and str(heard.slots.get("ability", "")).startswith("no_"):
-        return "No"
-    return heard.intent
+    """The intent of a grammar phrase, from the grammar export (a phrase that answers "no" counts as No)."""
+    return grammars.phrase_intents(kind).get(phrase)
 
 
 def confidence_from_gap(gap_per_frame: float) -> float:

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 from speech_audio import VOICES, SpeechClips, dither, to_pcm, write_wav
 
-from speech import Hypothesis, heard_from, make_recognizer, recognize_file, recognize_pcm
+from skill.hearing import heard_from, recognize_file, recognize_pcm
+from speech import Hypothesis, make_recognizer
 from speech.errors import AudioError, ModelError, SpeechError
 from speech.recognize import read_wav, to_mono_16k
 

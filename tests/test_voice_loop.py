@@ -133,9 +133,9 @@ def _words(clips, text: str, voice: str) -> np.ndarray:
 def test_a_pause_inside_an_answer_does_not_cut_it(clips, tmp_path):
     """A 450 ms pause is longer than the point where decoding starts early (390 ms of silence) but does not
     end the answer (600 ms): the early result is dropped and the whole answer is decoded."""
+    from skill.voice import _Listener
     from speech.audio import WavFileSource
     from speech.endpoint import EndpointConfig
-    from speech.loop import _Listener
     from speech.recognizer import make_recognizer
     from tests.speech_audio import add_noise, dither
 

@@ -1,4 +1,5 @@
-"""The hands-free voice loop: say the dialogue's events, listen for one answer, hand it to the dialogue.
+"""The voice front end (`legcheck voice`): say the dialogue's events, listen for one answer, hand it to the
+dialogue.
 
 One turn:
 1. Say every event of the turn (Say and Ask; a Result is spoken through the Say that precedes it). The
@@ -30,10 +31,17 @@ from typing import IO, Any
 
 import numpy as np
 
-from intents import Heard
+from intents import KINDS, Heard
 from speech.endpoint import EndpointConfig, Endpointer, EndpointState
-from speech.errors import AudioError, ModelError, SynthesisError
+from speech.errors import AudioError, ModelError, NoMicrophoneError, SynthesisError
+from speech.recognizer import make_recognizer
 from speech.tts import TextToSpeech, TtsConfig, Voice
+
+from .chat import emit_json
+from .dialogue import Dialogue, emergency_heard
+from .hearing import heard_from
+from .questions import QUESTIONS
+from .replies import EXPECT, HEADLINES, REPLIES
 
 __all__ = ["VoiceLoop", "Listened", "listen", "listen_once", "run_voice", "prompts_to_prerender", "SPECULATE_AFTER_MS"]
 
@@ -169,7 +177,6 @@ class _Listener:
         if self.speculated_at < 0:
             self._start_decoding()
         hypothesis = self.decoding.wait()
-        from speech.recognize import heard_from
 
         heard = heard_from(hypothesis, self.kind)
         return Listened(heard, "end", speech_ms, (time.perf_counter() - ended_at) * 1000, ended_at)
@@ -191,8 +198,6 @@ def split_sentences(text: str) -> list[str]:
 def prompts_to_prerender(dialogue) -> list[str]:
     """Fixed texts worth rendering at start-up, the most urgent first: the emergency advice, the
     questions and their reprompts, then the fixed replies."""
-    from skill.questions import QUESTIONS
-    from skill.replies import EXPECT, HEADLINES, REPLIES
 
     number = dialogue.number
     texts = [dialogue.emergency_text(), REPLIES["emergency_now"].format(number=number)]
@@ -285,7 +290,6 @@ class VoiceLoop:
 
     def _emit(self, data: dict[str, Any], extra: dict[str, Any], caption: str | None) -> None:
         if self.json_mode:
-            from skill.chat import emit_json
 
             emit_json(data, self.out, **extra)
         elif caption:
@@ -303,7 +307,6 @@ class VoiceLoop:
 
     def _protect(self) -> None:
         """After a crash: if an emergency sign was heard, the emergency advice still reaches the user."""
-        from skill.dialogue import emergency_heard
 
         if self.turn.state and emergency_heard(self.turn.state):
             text = self.dialogue.emergency_text()
@@ -322,15 +325,13 @@ def _recognizer(args):
     model = args.vosk_model
     if model is not None and not model.is_dir():
         raise ModelError(f"Vosk model folder not found: {model}")
-    from speech.recognizer import make_recognizer
 
     return make_recognizer(engine=args.engine, vosk_model=str(model) if model else None, kind="yes_no",
                            noise_suppression=getattr(args, "noise_suppression", None))
 
 
 def _source(args, frame_bytes: int):
-    from speech.audio import MicrophoneSource, WavFileSource, has_microphone
-    from speech.errors import NoMicrophoneError
+    from speech.audio import MicrophoneSource, WavFileSource, has_microphone  # sounddevice: loaded when used
 
     if args.input_wav is not None:
         return WavFileSource(args.input_wav, frame_bytes, realtime=getattr(args, "realtime", False))
@@ -340,7 +341,7 @@ def _source(args, frame_bytes: int):
 
 
 def _sink(args):
-    from speech.audio import NullSink, SpeakerSink, WavSink, has_speaker
+    from speech.audio import NullSink, SpeakerSink, WavSink, has_speaker  # sounddevice: loaded when used
 
     if getattr(args, "output_wav", None) is not None:
         return WavSink(args.output_wav)
@@ -352,7 +353,6 @@ def _sink(args):
 
 def run_voice(args) -> int:
     """`legcheck voice`: the whole conversation by voice. Raises SpeechError for the CLI to report."""
-    from skill.dialogue import Dialogue
 
     config, tts_config = _endpoint_config(args), _tts_config(args)
     dialogue = Dialogue(locale=args.locale, emergency_number=args.emergency_number)
@@ -398,7 +398,6 @@ def _close_all(*things) -> None:
 def warm_up(recognizer, config: EndpointConfig) -> None:
     """Decode a little quiet once per grammar: the first real decode is then not the slow cold one
     (measured: 480 ms cold against 250-350 ms afterwards for the same answer)."""
-    from intents import KINDS
 
     quiet = (np.random.default_rng(0).normal(0, 3.0, config.sample_rate // 4)).astype("<i2").tobytes()
     for kind in KINDS:
@@ -423,7 +422,6 @@ def listen_once(args) -> dict[str, Any]:
 
 def _kind(args) -> str:
     if getattr(args, "question", None):
-        from skill.questions import QUESTIONS
 
         known = {question.id: question for question in QUESTIONS}
         if args.question not in known:

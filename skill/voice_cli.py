@@ -13,6 +13,7 @@ from pathlib import Path
 
 from speech.denoise import SUPPRESSORS
 from speech.errors import NoMicrophoneError, SpeechError
+from speech.models import default_models_dir, install, installed_models, load_manifest
 
 __all__ = ["register", "start_voice"]
 
@@ -93,7 +94,6 @@ def _fail(message: str) -> int:
 
 
 def _run_models_list(args) -> int:
-    from speech.models import default_models_dir, installed_models, load_manifest
 
     try:
         entries = load_manifest(args.manifest)
@@ -114,7 +114,6 @@ def _run_models_list(args) -> int:
 
 
 def _run_models_install(args) -> int:
-    from speech.models import install
 
     try:
         target = install(args.name, args.models_dir, args.manifest, sha256=args.sha256,
@@ -126,7 +125,6 @@ def _run_models_install(args) -> int:
 
 
 def _run_models_verify(args) -> int:
-    from speech.models import default_models_dir, installed_models
 
     found = installed_models(args.models_dir)
     if not found:
@@ -138,7 +136,7 @@ def _run_models_verify(args) -> int:
 
 
 def _run_voice(args) -> int:
-    from speech.loop import run_voice
+    from .voice import run_voice  # the speech stack (numpy, engines, sound) loads only for these commands
 
     try:
         return run_voice(args)
@@ -161,7 +159,7 @@ def start_voice(args) -> int:
 
 
 def _run_listen(args) -> int:
-    from speech.loop import listen_once
+    from .voice import listen_once  # the speech stack loads only for these commands
 
     try:
         result = listen_once(args)
