@@ -15,7 +15,7 @@ Phase 2, latency at a fixed rate: legcheck (and the baseline) paced to 200 reque
 --paced-seconds (60 by default): p50/p99 and the error count.
 
 Load generator: wrk (Debian package), with bench/endpoint.lua. Every request is a real Alexa envelope
-signed with the test CA (tests/alexa_ca.py); a pool of bodies is signed just before each wrk run, so every
+signed with the test CA (bench/alexa_ca.py); a pool of bodies is signed just before each wrk run, so every
 timestamp stays inside the 150-second window. wrk has no rate option (wrk2 has, but it is not packaged in
 Debian): the Lua script paces the requests itself with wrk's delay() hook and a wall-clock schedule (see
 endpoint.lua); the achieved rate is measured and printed.
@@ -50,7 +50,7 @@ BENCH = ROOT / "bench"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.alexa_ca import CHAIN_URL, AlexaCA, envelope  # noqa: E402
+from bench.alexa_ca import CHAIN_URL, AlexaCA, envelope  # noqa: E402
 
 LUA = BENCH / "endpoint.lua"
 RESULTS = BENCH / "RESULTS.md"

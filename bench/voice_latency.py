@@ -37,10 +37,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.speech_audio import RATE, SpeechClips, add_noise, dither, to_pcm  # noqa: E402
+from bench.voice_sessions import plan, session_wav  # noqa: E402
 from skill.voice import SPECULATE_AFTER_MS  # noqa: E402
-from speech.endpoint import EndpointConfig, segments  # noqa: E402
-from tests.speech_audio import RATE, SpeechClips, add_noise, dither, to_pcm  # noqa: E402
-from tests.voice_sessions import plan, session_wav  # noqa: E402
+from speech.endpointer import EndpointConfig, segments  # noqa: E402
 from triage.levels import Level  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -186,7 +186,7 @@ def baseline_render(texts: list[str], workdir: Path) -> list[float]:
 
 
 def baseline_rss(clips: SpeechClips, workdir: Path) -> int:
-    from tests.speech_audio import write_wav
+    from bench.speech_audio import write_wav
 
     path = write_wav(workdir / "one.wav", add_noise(dither(clips.clean("yes", "flite:slt")), 20, "pink"))
     run = subprocess.run([sys.executable, "-c", _BARE_DECODER, str(path)], capture_output=True, text=True,

@@ -56,7 +56,7 @@ __all__ = [
     "export_skill_package",
 ]
 
-logger = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 INVOCATION_NAME = "leg check"
 LOCALES = ("en-US", "en-GB")
@@ -273,7 +273,7 @@ def _block_samples(data: IntentData, expander: _Expander) -> list[str]:
 def _usable(text: str, intent: str) -> bool:
     unknown = [name for name in _PLACEHOLDER.findall(text) if name not in SLOTS]
     if unknown:
-        logger.debug("alexa export: %s sample %r has slots Alexa cannot take (%s); left out", intent, text,
+        log.debug("alexa export: %s sample %r has slots Alexa cannot take (%s); left out", intent, text,
                      ", ".join(unknown))
     return bool(text) and not unknown
 
@@ -302,7 +302,7 @@ def _drop_shared(samples: dict[str, list[str]]) -> dict[str, list[str]]:
         result[name] = []
         for text in texts:
             if text in owner:
-                logger.info("alexa export: %r is in %s and %s; kept in %s", text, owner[text], name, owner[text])
+                log.info("alexa export: %r is in %s and %s; kept in %s", text, owner[text], name, owner[text])
                 continue
             owner[text] = name
             result[name].append(text)

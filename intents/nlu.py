@@ -39,7 +39,7 @@ from .errors import IntentsError, UnknownKindError
 from .indexed import indexed
 from .redflags import verdict
 
-_LOGGER = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 SENTENCES = Path(__file__).parent / "sentences" / "en.yaml"
 
@@ -177,11 +177,11 @@ def match(text: str, kind: str | None = None) -> Heard:
     check_kind(kind)
     readings, confidence = _readings(text)
     if not readings:
-        _LOGGER.debug("not understood (kind=%s)", kind)
+        log.debug("not understood (kind=%s)", kind)
         return Heard(text, None, {}, 0.0)
     intent, slot_items = _choose(readings, kind)
     intent, slots, confidence = _apply_kind(intent, dict(slot_items), confidence, kind)
-    _LOGGER.debug("matched %s (kind=%s, confidence=%.2f)", intent, kind, confidence)
+    log.debug("matched %s (kind=%s, confidence=%.2f)", intent, kind, confidence)
     return Heard(text, intent, slots, confidence)
 
 

@@ -48,7 +48,7 @@ from skill.replies import reply, ssml
 
 __all__ = ["build_skill", "skill_builder", "lambda_handler", "heard_from_intent", "duration_minutes"]
 
-logger = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 STATE_KEY = "dialogue"
 """The session attribute that holds the dialogue state."""
@@ -216,7 +216,7 @@ def _log_outcome(handler_input: HandlerInput, turn: Any) -> None:
         outcome = f"finished:{turn.result.level if turn.result else '-'}"
     else:
         outcome = f"asking:{turn.open_question.question}"
-    logger.info("alexa request=%s intent=%s outcome=%s", get_request_type(handler_input), intent, outcome)
+    log.info("alexa request=%s intent=%s outcome=%s", get_request_type(handler_input), intent, outcome)
 
 
 # ---- handlers ----------------------------------------------------------------------------------------
@@ -265,7 +265,7 @@ class SessionEndedHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
         error = getattr(getattr(request, "error", None), "object_type", None)
-        logger.info("alexa %s reason=%s error=%s", request.object_type, getattr(request, "reason", None), error)
+        log.info("alexa %s reason=%s error=%s", request.object_type, getattr(request, "reason", None), error)
         return handler_input.response_builder.response
 
 
@@ -276,7 +276,7 @@ class ErrorHandler(AbstractExceptionHandler):
         return True
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
-        logger.error("alexa request failed: %s", type(exception).__name__, exc_info=exception)
+        log.error("alexa request failed: %s", type(exception).__name__, exc_info=exception)
         _keep(handler_input, {})
         dialogue = _fallback_dialogue(handler_input)
         builder = handler_input.response_builder
@@ -295,7 +295,7 @@ def _fallback_dialogue(handler_input: HandlerInput) -> Dialogue:
     try:
         return Dialogue(locale=get_locale(handler_input) or "en-US")
     except Exception:  # the locale itself may be what failed: the US number is better than silence
-        logger.warning("alexa: no dialogue for the request locale, using en-US")
+        log.warning("alexa: no dialogue for the request locale, using en-US")
         return Dialogue(locale="en-US")
 
 
@@ -315,7 +315,7 @@ def _safe_emergency_heard(state: dict) -> bool:
     try:
         return bool(emergency_heard(state))
     except Exception:  # a damaged state must not hide the advice: assume nothing was heard from it
-        logger.warning("alexa: could not read the dialogue state")
+        log.warning("alexa: could not read the dialogue state")
         return False
 
 

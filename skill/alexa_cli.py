@@ -8,7 +8,7 @@ from pathlib import Path
 
 __all__ = ["register"]
 
-logger = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

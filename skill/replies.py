@@ -28,7 +28,6 @@ REPLIES = {
     "stop_incomplete": "Stopping here. I could not finish the check, so I cannot say it is only a cramp. If you "
     "have chest pain, trouble breathing, or a cold, pale or numb leg, call {number} now. If the leg is swollen, "
     "red or warm, or the pain lasts more than ten minutes, get a doctor's check today.",
-    "goodbye": "Take care.",
     "finished": "The check is finished. Say start over to begin again, or stop.",
 }
 

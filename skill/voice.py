@@ -32,7 +32,7 @@ from typing import IO, Any
 import numpy as np
 
 from intents import KINDS, Heard
-from speech.endpoint import EndpointConfig, Endpointer, EndpointState
+from speech.endpointer import EndpointConfig, Endpointer, EndpointState
 from speech.errors import AudioError, ModelError, NoMicrophoneError, SynthesisError
 from speech.recognizer import make_recognizer
 from speech.tts import TextToSpeech, TtsConfig, Voice

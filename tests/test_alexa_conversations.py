@@ -3,7 +3,7 @@
 next request, and the same expectations.
 
 Over HTTP a real server runs on 127.0.0.1 with request verification ON: every request is signed with a
-certificate chain from a test CA made in this run (tests/alexa_ca.py), exactly as Alexa signs with Amazon's.
+certificate chain from a test CA made in this run (bench/alexa_ca.py), exactly as Alexa signs with Amazon's.
 
 The person is a script: for each question (the open question's id, read from the session state) the
 requests to send, in order; any question not in the script is answered "no". Every response is checked:
@@ -23,12 +23,12 @@ import isodate
 import pytest
 import requests
 
+from bench.alexa_ca import AlexaCA, post_signed, running_server
 from intents import Heard
 from skill.alexa import lambda_handler
 from skill.dialogue import Dialogue
 from skill.questions import by_id
 from skill.web import create_app
-from tests.alexa_ca import AlexaCA, post_signed, running_server
 from tests.alexa_requests import Session, resolved_slot, slot
 from tests.vignette_player import answer_for, load_cases
 

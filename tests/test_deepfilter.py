@@ -8,9 +8,9 @@ import sys
 import numpy as np
 import pytest
 
+from bench.speech_audio import RATE, SpeechClips, from_pcm
 from speech.deepfilter import DeepFilter
 from speech.denoise import NoiseSuppressor, make_suppressor
-from tests.speech_audio import RATE, SpeechClips, from_pcm
 
 
 @pytest.fixture(scope="module")

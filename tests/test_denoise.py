@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from bench.speech_audio import RATE, SpeechClips, from_pcm
 from speech.denoise import NoiseSuppressor
-from tests.speech_audio import RATE, SpeechClips, from_pcm
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +49,8 @@ def test_a_bad_level_is_refused():
 
 def test_noise_alone_has_no_sound_and_speech_in_noise_has(noisy):
     """Steady noise alone is never decoded (a grammar would force it onto a phrase such as "no")."""
+    from bench.speech_audio import to_pcm
     from speech.denoise import has_sound
-    from tests.speech_audio import to_pcm
 
     rng = np.random.default_rng(5)
     assert not has_sound(to_pcm(rng.normal(0, 0.01, 24000)))

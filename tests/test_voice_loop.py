@@ -16,9 +16,9 @@ import sys
 import numpy as np
 import pytest
 
+from bench.speech_audio import RATE, SpeechClips, write_wav
+from bench.voice_sessions import plan, session_wav
 from speech.audio import read_wav
-from tests.speech_audio import RATE, SpeechClips, write_wav
-from tests.voice_sessions import plan, session_wav
 
 TIMEOUT_S = 240
 
@@ -133,11 +133,11 @@ def _words(clips, text: str, voice: str) -> np.ndarray:
 def test_a_pause_inside_an_answer_does_not_cut_it(clips, tmp_path):
     """A 450 ms pause is longer than the point where decoding starts early (390 ms of silence) but does not
     end the answer (600 ms): the early result is dropped and the whole answer is decoded."""
+    from bench.speech_audio import add_noise, dither
     from skill.voice import _Listener
     from speech.audio import WavFileSource
-    from speech.endpoint import EndpointConfig
+    from speech.endpointer import EndpointConfig
     from speech.recognizer import make_recognizer
-    from tests.speech_audio import add_noise, dither
 
     first, second = _words(clips, "i have", "flite:rms"), _words(clips, "chest pain", "flite:rms")
     quiet = np.zeros(int(0.45 * RATE))

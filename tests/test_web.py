@@ -1,6 +1,6 @@
 """The Flask endpoint over real HTTP: routes, bad input, a failing skill, `legcheck serve`, and a fuzz test.
 
-Requests are signed with the test CA (tests/alexa_ca.py) so they pass verification and reach the skill: the
+Requests are signed with the test CA (bench/alexa_ca.py) so they pass verification and reach the skill: the
 hello-world ask-sdk skill (bench/hello_skill.py) and, when it is there, the legcheck skill itself.
 """
 
@@ -24,9 +24,9 @@ from ask_sdk_model import RequestEnvelope
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from bench.alexa_ca import AlexaCA, envelope, post_signed, running_server
 from bench.hello_skill import build_hello_skill
 from skill.web import EnvelopeSerializer, create_app
-from tests.alexa_ca import AlexaCA, envelope, post_signed, running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 

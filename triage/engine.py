@@ -18,7 +18,7 @@ from .findings import Answer, Findings
 from .levels import Level
 from .rules import RULES, Rule
 
-__all__ = ["Evaluation", "evaluate", "certain", "possible", "any_met"]
+__all__ = ["Evaluation", "evaluate", "any_met"]
 
 
 @dataclass(frozen=True)
@@ -124,16 +124,6 @@ def any_met(rule: Rule, findings: Findings) -> bool:
     if any(answers.get(name) is Answer.YES for name in rule.any):
         return True
     return any(group.issubset(rule.any) for group in findings.any_yes)
-
-
-def certain(rule: Rule, findings: Findings) -> bool:
-    """True if the rule fires whatever the unknown answers turn out to be."""
-    return _certain(_RuleSets.of(rule), _Known.of(findings))
-
-
-def possible(rule: Rule, findings: Findings) -> bool:
-    """True unless some known answer rules it out."""
-    return _possible(_RuleSets.of(rule), _Known.of(findings))
 
 
 def _top(rules: Iterable[Rule]) -> Level:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
@@ -258,13 +258,3 @@ def segments(pcm: bytes, config: EndpointConfig | None = None) -> list[Segment]:
             base = index + 1
             endpointer.reset()
     return found
-
-
-def pcm_frames(chunks: Iterable[bytes], frame_bytes: int) -> Iterator[bytes]:
-    """Regroup chunks of any size into frames of `frame_bytes` (a partial tail is dropped)."""
-    buffer = b""
-    for chunk in chunks:
-        buffer += chunk
-        while len(buffer) >= frame_bytes:
-            yield buffer[:frame_bytes]
-            buffer = buffer[frame_bytes:]

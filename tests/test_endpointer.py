@@ -1,13 +1,13 @@
-"""Endpointing on synthesized speech with noise (tests/speech_audio.py renders the clips)."""
+"""Endpointing on synthesized speech with noise (bench/speech_audio.py renders the clips)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from speech.endpoint import EndpointConfig, Endpointer, EndpointState, frames_of, segments
+from bench.speech_audio import RATE, SpeechClips, add_noise, dither, to_pcm
+from speech.endpointer import EndpointConfig, Endpointer, EndpointState, frames_of, segments
 from speech.errors import AudioError
-from tests.speech_audio import RATE, SpeechClips, add_noise, dither, to_pcm
 
 ANSWERS = ("yes it is", "my left leg", "about two hours")
 

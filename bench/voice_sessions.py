@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.speech_audio import RATE, SpeechClips, add_noise, dither, write_wav
 from intents import match
 from skill.dialogue import Dialogue
-from tests.speech_audio import RATE, SpeechClips, add_noise, dither, write_wav
 
 GAP_S = 1.2
 """Silence after each answer: longer than the endpointer's 600 ms trailing silence."""

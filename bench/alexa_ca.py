@@ -4,7 +4,7 @@ Nothing here is a mock: the keys, certificates and signatures are real, and the 
 the same code that checks Amazon's. Only the trust root differs (ours instead of certifi's) and the chain
 is served from memory instead of S3 (there is no network in tests). Import it from tests and benches:
 
-    from tests.alexa_ca import AlexaCA, envelope, running_server
+    from bench.alexa_ca import AlexaCA, envelope, running_server
 
     ca = AlexaCA.create()                      # root + intermediate + a valid echo-api leaf
     config = {"TRUST_ROOTS": ca.root_pem, "CERT_FETCHER": ca.fetcher}
