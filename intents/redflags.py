@@ -83,6 +83,7 @@ class _Entry:
     context_cues: tuple[_Pattern, ...]
     exclusions: tuple[_Pattern, ...]
     unless: frozenset[str]
+    unless_strong: bool
     doubt_is_said: bool
 
 
@@ -96,6 +97,9 @@ class _Lexicon:
     uncertain: frozenset[str]
     breaks: frozenset[str]
     history: frozenset[str]
+    present: frozenset[str]
+    contrast: frozenset[str]
+    particle_followers: frozenset[str]
     subjects: frozenset[str]
     particles: frozenset[str]
     possessives: frozenset[str]
@@ -107,7 +111,8 @@ class _Lexicon:
 # ---- the words of an answer -----------------------------------------------------------------------------
 
 _REPAIRS = (
-    (r"[\u2018\u2019`]", "'"),
+    (r"[\u200b\u200c\u200d\u2060\ufeff]", ""),
+    (r"[\u2018\u2019\u02bc\u2032`\u00b4]", "'"),
     (r"\b(do|does|did|is|was|were|are|have|has|could|would|should|wo|ca)nt\b", r"\1n't"),
     (r"\bcant\b", "can't"),
     (r"\bim\b", "i'm"),
@@ -194,6 +199,7 @@ def _lexicon() -> _Lexicon:
                 context_cues=_patterns((spec.get("with") or {}).get("cues")),
                 exclusions=_patterns(spec.get("not")),
                 unless=frozenset(spec.get("unless", ())),
+                unless_strong=bool(spec.get("unless_strong", False)),
                 doubt_is_said=spec.get("in_doubt") == SAID,
             )
             for name, spec in data["red_flags"].items()
@@ -207,6 +213,9 @@ def _lexicon() -> _Lexicon:
             uncertain=_phrases(uncertainty["before"]),
             breaks=_phrases(data["breaks"]),
             history=_phrases(data["history"]),
+            present=_phrases(data["present"]),
+            contrast=_phrases(data["contrast"]),
+            particle_followers=_phrases(data["particle_followers"]),
             subjects=_phrases(data["subjects"]),
             particles=_phrases(data["particles"]),
             possessives=_phrases(data["possessives"]),
@@ -245,9 +254,8 @@ def mentions(text: str, about: Iterable[str] = ()) -> list[Mention]:
                 if start in seen or any(s <= start < e for s, e, _ in excluded) or _crosses_a_break(lexicon, words,
                                                                                                      start, end):
                     continue
-                clause = _clause(words, start, end)
-                if entry.unless.intersection(clause):
-                    continue  # "blood" with "gums", "numb" with "fingers": another thing
+                if _other_thing(lexicon, entry, words, start, end, strength):
+                    continue  # "numb" with "fingers", "blood" after brushing the teeth: another thing
                 seen.update(range(start, end))
                 inside = [word for word in words[start + 1:end - 1] if word not in literals]
                 if _in_the_past(lexicon, words, start, end) or any(word in lexicon.negators for word in inside):
@@ -282,11 +290,28 @@ def denied(text: str, about: Iterable[str] = ()) -> frozenset[str]:
 def _spans(patterns: tuple[_Pattern, ...], joined: str) -> list[tuple[int, int, frozenset[str]]]:
     """Word spans (start, end, the pattern's own words) of every match of the patterns in the joined words."""
     spans = {}
+    starts = [0] + [index + 1 for index, char in enumerate(joined) if char == " "][:-1]
     for pattern in patterns:
-        for found in pattern.regex.finditer(joined):
-            start = joined.count(" ", 0, found.start())
-            spans.setdefault((start, start + found.group().count(" ")), pattern.literals)
+        for word, offset in enumerate(starts):
+            found = pattern.regex.match(joined, offset)  # at every word: matches may overlap
+            if found:
+                spans.setdefault((word, word + found.group().count(" ")), pattern.literals)
     return sorted((start, end, literals) for (start, end), literals in spans.items())
+
+
+def _other_thing(lexicon: _Lexicon, entry: _Entry, words: list[str], start: int, end: int, strength: str) -> bool:
+    """An `unless` word in the clause makes a pointing word (or, with unless_strong, a phrase) another thing,
+    unless that word is itself denied ("coughing up blood and it's not from my nose")."""
+    if not entry.unless or (strength == STRONG and not entry.unless_strong):
+        return False
+    clause_start = max((index for index in range(start) if words[index] in BREAKS), default=-1) + 1
+    for index in range(clause_start, len(words)):
+        if words[index] in BREAKS:
+            break
+        if words[index] in entry.unless and not any(word in lexicon.negators or word.endswith("n't")
+                                                    for word in words[max(clause_start, index - 4):index]):
+            return True
+    return False
 
 
 def _clause(words: list[str], start: int, end: int) -> list[str]:
@@ -302,17 +327,19 @@ def _in_the_past(lexicon: _Lexicon, words: list[str], start: int, end: int) -> b
     started when I was walking, and then now I can't breathe")."""
     before = _scope(lexicon, reversed(words[:start]))[::-1]
     after = _scope(lexicon, words[end:])
-    near = " ".join(before[-(lexicon.reach + 2):] + ["|"] + after[:lexicon.reach])
-    if re.search(r"\b(19|20)\d\d\b", near):
-        return True
-    return any(f" {phrase} " in f" {near} " for phrase in lexicon.history)
+    near = f' {" ".join(before[-(lexicon.reach + 2):] + ["|"] + after[:lexicon.reach])} '
+    if any(f" {phrase} " in near for phrase in lexicon.present):
+        return False  # "I fainted last year and again today"
+    if re.search(r" (in|since|back in|around|from|was|of) (19|20)\d\d ", near):
+        return True  # "in 1985", not "2011 Main Street" or "at 2030"
+    return any(f" {phrase} " in near for phrase in lexicon.history)
 
 
 def _scope(lexicon: _Lexicon, words: Iterable[str]) -> list[str]:
     """Words up to the first clause break."""
-    taken = []
+    taken: list[str] = []
     for word in words:
-        if word in BREAKS or word in lexicon.breaks:
+        if word in BREAKS or word in lexicon.breaks or (taken and f"{taken[-1]} {word}" in lexicon.breaks):
             break
         taken.append(word)
     return taken
@@ -341,9 +368,14 @@ def _echo_denied(lexicon: _Lexicon, words: list[str], end: int) -> bool:
     ask = next((index for index in range(end, len(words)) if words[index] in BREAKS), None)
     if ask is None or words[ask] != ASKED:
         return False
-    answer = [word for word in words[ask + 1:ask + 4] if word not in BREAKS]
-    return bool(answer) and (answer[0] in lexicon.particles or " ".join(answer[:2]) in lexicon.negators
-                             or answer[0] in ("never", "not"))
+    answer = [word for word in words[ask + 1:ask + 5] if word not in BREAKS]
+    if not answer:
+        return False
+    if " ".join(answer[:3]) == "not at all" or answer[0] == "never":
+        return True
+    # "no" / "nope", but not "no idea", "no, but nearly", "nope, not sure"
+    return answer[0] in lexicon.particles and not any(word in ("idea", "but", "nearly", "almost", "sure", "clue")
+                                                       for word in answer[1:4])
 
 
 def _triggers(lexicon: _Lexicon, words: list[str], start: int, negate: bool) -> list[int]:
@@ -352,19 +384,30 @@ def _triggers(lexicon: _Lexicon, words: list[str], start: int, negate: bool) -> 
     found: list[int] = []
     crossed_subject = False
     end = start - 1
-    while end >= 0 and words[end] not in BREAKS and words[end] not in lexicon.breaks:
+    while end >= 0 and not _is_break(lexicon, words, end):
         if start - end - 1 > reach + _MAX_TRIGGER_WORDS:
             break
         trigger = _trigger_ending_at(lexicon, words, end, start, negate, crossed_subject)
-        if words[end] in lexicon.subjects:
-            crossed_subject = True
+        if words[end] in lexicon.subjects or (words[end] in lexicon.possessives and end > 0
+                                              and words[end - 1] not in lexicon.negators):
+            crossed_subject = True  # "I haven't fainted my heart is racing": a new clause
         if trigger is not None:
+            if found and found[-1] - end > _MAX_TRIGGER_WORDS + 1:
+                break  # "no shortness of breath and no tightness": two denials, not a double negation
             found.append(trigger)
             if words[trigger] in ("nor", "neither"):
                 break  # "neither breathless nor dizzy": one denial each, not a double negation
             end = trigger  # "not any" is one negation, not "not" and "not any"
         end -= 1
     return found
+
+
+def _is_break(lexicon: _Lexicon, words: list[str], index: int) -> bool:
+    """A clause break at words[index]: punctuation, a break word, or part of a two-word break ("other than")."""
+    if words[index] in BREAKS or words[index] in lexicon.breaks:
+        return True
+    pairs = [" ".join(words[index - 1:index + 1]) if index > 0 else "", " ".join(words[index:index + 2])]
+    return any(pair in lexicon.breaks for pair in pairs if pair)
 
 
 def _trigger_ending_at(lexicon: _Lexicon, words: list[str], end: int, start: int, negate: bool,
@@ -394,10 +437,11 @@ def _pseudo(lexicon: _Lexicon, words: list[str], first: int, end: int) -> bool:
 
 def _particle(lexicon: _Lexicon, words: list[str], phrase: str, end: int, start: int) -> bool:
     """ "no" as the answer word before a clause of its own ("no my chest hurts"), not "no chest pain"."""
-    if phrase not in lexicon.particles or end + 1 >= start:
+    if phrase not in lexicon.particles or end + 1 >= len(words):
         return False
     following = words[end + 1]
-    return following in lexicon.subjects or following in lexicon.possessives
+    return (following in lexicon.subjects or following in lexicon.possessives
+            or following in lexicon.particle_followers)
 
 
 def _reassured(lexicon: _Lexicon, words: list[str], end: int) -> bool:
@@ -408,7 +452,17 @@ def _reassured(lexicon: _Lexicon, words: list[str], end: int) -> bool:
         if word in BREAKS or word in lexicon.breaks or len(rest) > lexicon.after_reach:
             break
         rest.append(word)
+    stop = next((index for index in range(end, len(words)) if words[index] in BREAKS), len(words))
+    if stop < len(words) and words[stop] == ASKED:
+        return False  # "is my breathing ok?" asks; it does not reassure
+    following = words[end:stop]
+    if any(word in lexicon.contrast or f"{word} {after}" in lexicon.contrast
+           for word, after in zip(following, following[1:] + [""], strict=False)):
+        return False  # "my chest is fine except it hurts", "fine just tight", "fine unless I walk"
     for offset in range(len(rest)):
         if any(tuple(rest[offset:offset + len(phrase)]) == phrase for phrase in lexicon.after):
-            return not any(word in lexicon.negators or word.endswith("n't") for word in rest[:offset])
+            before = rest[:offset]
+            doubted = " ".join(before) in lexicon.uncertain or any(word in lexicon.uncertain for word in before)
+            negated = any(word in lexicon.negators or word.endswith("n't") or word == "far" for word in before)
+            return not (negated or doubted)  # not "far from normal", "might be ok", "is not normal"
     return False

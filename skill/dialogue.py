@@ -16,7 +16,6 @@ from functools import lru_cache
 from typing import Any
 
 from intents import Heard
-from intents.redflags import denied as red_flags_denied
 from intents.redflags import verdict as red_flag_verdict
 from triage import FINDINGS, Answer, Assessment, Findings, Level, assess, clinician_summary, evaluate
 from triage.advice import EMERGENCY_ADVICE
@@ -39,6 +38,9 @@ MAX_MISSES = 2
 STATE_VERSION = 1
 RED_FLAGS = names_in_group("red_flag")
 _BY_RED_FLAG_QUESTION = {q.id: q.findings for q in QUESTIONS if set(q.findings) & set(RED_FLAGS)}
+MAX_READ_WORDS = 1000
+"""The red-flag net reads this many words of an answer (as the matcher does)."""
+_VOLUNTEERED = frozenset(RED_FLAGS) | frozenset(names_in_group("said"))
 _SINGLE_QUESTION = {q.findings[0]: q for q in QUESTIONS if len(q.findings) == 1}
 _VALUE_INTENTS = {"Side": "side", "Duration": "duration", "Number": "number", "Location": "location"}
 
@@ -90,7 +92,9 @@ class Dialogue:
 
         The state is checked first (it may come from a client): one that does not validate starts a new
         conversation, unless it shows a red flag answered yes, when the emergency advice is given (a damaged
-        state must not hide an emergency; a crafted one can only make the advice more cautious). The
+        state must not hide an emergency). Values sit only where the dialogue puts them, so no part of a
+        state can cancel another's red flag; a state that validates is a conversation like any other (with
+        verification on, only Alexa can send one). The
         emergency number always comes from this Dialogue (locale or configuration), never from the state.
         An emergency is answered as one whatever the state says, even after the check has finished.
         """
@@ -145,16 +149,15 @@ def _red_flag_net(heard: Heard, open_qid: str | None) -> tuple[Heard, str | None
 
     The text is read again with the open question as context ("yes and there's blood in it" to the cough
     question). A red flag said (or left in doubt) makes the answer an Emergency; a word that only points
-    at one, in an answer not otherwise understood, gives the finding to check in one line; an answer that
-    only denies the open question's own red flags ("no, I haven't fainted") is a No to it. Texts without
-    words (Alexa's intents) pass as they are."""
+    at one, in an answer not otherwise understood, gives the finding to check in one line. The reader only
+    ever raises: an answer it reads as a denial is left to the templates, so a misreading costs a question,
+    never a red flag. Texts without words (Alexa's intents) pass as they are; a long text is read up to
+    MAX_READ_WORDS words."""
     if heard.intent == "Emergency" or not heard.text:
         return heard, None
     about = by_id(open_qid).findings if open_qid else ()
-    found = red_flag_verdict(heard.text, about)
+    found = red_flag_verdict(" ".join(heard.text.split()[:MAX_READ_WORDS]), about)
     if found is None:
-        if heard.intent is None and about and set(about) <= red_flags_denied(heard.text, about):
-            return Heard(heard.text, "No", {}, 0.7), None  # "no, I haven't fainted" to the fainting question
         return heard, None
     if found.action == "emergency":
         slots = {} if found.finding == "emergency_requested" else {"symptom": found.finding}
@@ -227,7 +230,22 @@ def _check_questions(state: dict[str, Any]) -> None:
         raise StateError("misses")
 
 
+_QVALUE_KEYS = {"side": {"side"}, "duration": {"duration_minutes"}}
+"""What a question's answer may carry as values (side and duration questions only)."""
+_VALUE_KEYS = {"side", "location", "duration_minutes", "lasting_over_10_minutes"}
+"""What a value said out of turn may set."""
+
+
 def _check_findings(state: dict[str, Any]) -> None:
+    """Values only where the dialogue puts them, and what was said out of turn only as red flags said: a
+    crafted state must not cancel an answer ("yes" to the lung group undone by qvalues saying no)."""
+    for qid, values in state["qvalues"].items():
+        if not set(values) <= _QVALUE_KEYS.get(by_id(qid).kind, set()):
+            raise StateError("qvalues")
+    if not set(state["values"]) <= _VALUE_KEYS:
+        raise StateError("values")
+    if not all(name in _VOLUNTEERED and value == "yes" for name, value in state["volunteered"].items()):
+        raise StateError("volunteered")
     try:
         findings_of(state)
     except (FindingsError, KeyError, TypeError, ValueError) as error:
@@ -378,13 +396,16 @@ def _ability_answer(question: Question, ability: str) -> str | None:
 
     Where the finding is an inability (question.cannot_is), the clause decides, not its first word: "no, I
     can't" to "too painful to put weight on it?" is a yes. Elsewhere only a yes or no said with it answers;
-    a bare "I can't" (often a cut-off "I can't breathe" or "I can't tell") is not taken as an answer.
+    a bare "I can't" (often a cut-off "I can't breathe" or "I can't tell") is not taken as an answer, and
+    to a red flag's question not even "no, I can't" is.
     """
     cannot = ability.endswith("cannot")
     if question.cannot_is:
         if cannot:
             return question.cannot_is
         return _OTHER[question.cannot_is] if len(question.findings) == 1 else None
+    if set(question.findings) & set(RED_FLAGS):
+        return None  # "no, I can't" to "are you short of breath?" may be a cut-off "no, I can't breathe"
     particle = ability.partition("_")[0] if "_" in ability else ""
     return particle if particle in _OTHER else None
 
@@ -578,7 +599,8 @@ def _correction(heard: Heard) -> Heard | None:
     for intent, kind in _VALUE_INTENTS.items():
         key = {"side": "side", "duration": "minutes", "number": "number", "location": "location"}[kind]
         if key in slots:
-            return Heard(heard.text, intent, {key: slots[key]}, heard.confidence)
+            extra = {"bound": slots["bound"]} if kind == "duration" and "bound" in slots else {}
+            return Heard(heard.text, intent, {key: slots[key], **extra}, heard.confidence)
     return None
 
 

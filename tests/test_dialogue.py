@@ -268,6 +268,8 @@ def _damaged_states() -> list:
         {**good, "answers": {"nowhere": "no"}}, {**good, "open": "nowhere"}, {**good, "misses": "1"},
         {**good, "done": "false"}, {**good, "values": {"side": "middle"}}, {**good, "volunteered": {"mood": "yes"}},
         {**good, "qvalues": {"duration": {"duration_minutes": -5}}}, {**good, "open": None},
+        {**good, "answers": {"swelling": "no"}, "qvalues": {"red_flags_leg": {"breathless": "no"}}},
+        {**good, "volunteered": {"breathless": "no"}}, {**good, "values": {"chest_pain": "no"}},
     ]
 
 
@@ -287,8 +289,10 @@ def test_an_emergency_with_a_state_that_does_not_validate_still_gets_the_advice(
     assert turn.result.level == "EMERGENCY" and "999" in turn.result.advice
 
 
-def test_a_damaged_state_that_shows_a_red_flag_gives_the_emergency_advice():
-    state = {**_started_state(), "v": 99, "answers": {"red_flags_chest": "yes"}}
+@pytest.mark.parametrize("damage", [{"v": 99}, {"qvalues": {"red_flags_leg": {"breathless": "no"}}}])
+def test_a_damaged_state_that_shows_a_red_flag_gives_the_emergency_advice(damage):
+    """Found in review: qvalues saying the lung signs are no validated, and cancelled a "yes" to the group."""
+    state = {**_started_state(), "answers": {"red_flags_chest": "yes"}, **damage}
     turn = Dialogue("en-GB").respond(state, NO)
     assert turn.result.level == "EMERGENCY" and "999" in turn.result.advice
 

@@ -329,15 +329,39 @@ def test_a_denied_red_flag_is_a_no(said):
     assert turn.result.level == "SELF_CARE"
 
 
-@pytest.mark.parametrize(("question", "said"), [
-    ("fainting_or_racing_heart", "no, I haven't fainted"),
-    ("coughing_blood", "I don't think I've coughed up any blood"), ("breathless", "no trouble breathing at all"),
-    ("chest_pain", "there's no pain in my chest"),
-])
-def test_a_denial_of_the_open_red_flag_answers_it(question, said):
-    turn, asked = converse({"red_flags_chest": "not sure", question: said})
-    assert turn.state["answers"][question] == "no"
-    assert [qid for qid, _ in asked].count(question) == 1
+# Replies a reviewer found read as denials by an earlier version of the reader, which then took them as a
+# "no" to the sign's own question: each says (or may say) the sign.
+SAID_TO_ITS_OWN_QUESTION = [
+    ("fainting_or_racing_heart", "I passed out when I was in the shower"),
+    ("fainting_or_racing_heart", "I fainted last year and again today"),
+    ("fainting_or_racing_heart", "I haven't fainted but I nearly did"),
+    ("fainting_or_racing_heart", "I haven't fainted my heart is racing"),
+    ("fainting_or_racing_heart", "fainted? no, but nearly"),
+    ("breathless", "short of breath? not sure"),
+    ("breathless", "breathless? no idea"),
+    ("breathless", "he's not breathing"),
+    ("breathless", "I'm not able to breathe"),
+    ("breathless", "I've never been this breathless"),
+    ("breathless", "no just breathless"),
+    ("breathless", "I live at 2011 Main Street and I can't breathe"),
+    ("breathless", "my breathing is far from normal"),
+    ("breathless", "no I can't"),
+    ("chest_pain", "nothing other than chest pain"),
+    ("chest_pain", "no just a tight chest"),
+    ("chest_pain", "my chest is fine just tight"),
+    ("chest_pain", "no chest pain, just tightness"),
+    ("coughing_blood", "coughing blood? not sure"),
+    ("cold_pale_or_numb", "no it's gone blue"),
+    ("cold_pale_or_numb", "my leg is cold and my lips are blue"),
+]
+
+
+@pytest.mark.parametrize(("question", "said"), SAID_TO_ITS_OWN_QUESTION)
+def test_a_sign_said_to_its_own_question_is_never_recorded_as_no(question, said):
+    group = "red_flags_leg" if question == "cold_pale_or_numb" else "red_flags_chest"
+    turn, asked = converse({group: "not sure", question: [said, "not sure"]})
+    assert turn.state["answers"].get(question) != "no"
+    assert turn.result.level == "EMERGENCY"
 
 
 def test_a_denial_of_one_sign_does_not_answer_a_group_of_signs():
