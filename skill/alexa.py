@@ -42,9 +42,10 @@ from ask_sdk_model.ui import SimpleCard
 
 from intents import Heard, load_intents
 from intents.alexa import SLOTS, our_intent_name
-from skill.dialogue import Dialogue, emergency_heard
+from skill.dialogue import Dialogue
 from skill.events import Ask, Result, Say
 from skill.replies import reply, ssml
+from skill.safety import emergency_advice
 
 __all__ = ["build_skill", "skill_builder", "lambda_handler", "heard_from_intent", "duration_minutes"]
 
@@ -280,7 +281,7 @@ class ErrorHandler(AbstractExceptionHandler):
         _keep(handler_input, {})
         dialogue = _fallback_dialogue(handler_input)
         builder = handler_input.response_builder
-        if _emergency_was_heard(handler_input):
+        if _emergency_was_heard(handler_input, dialogue):
             builder.speak(_inner(ssml(dialogue.emergency_text(), dialogue.number)))
         else:
             text = f"{_SORRY} {reply('stop_incomplete', number=dialogue.number)}"
@@ -299,24 +300,12 @@ def _fallback_dialogue(handler_input: HandlerInput) -> Dialogue:
         return Dialogue(locale="en-US")
 
 
-def _emergency_was_heard(handler_input: HandlerInput) -> bool:
+def _emergency_was_heard(handler_input: HandlerInput, dialogue: Dialogue) -> bool:
     attributes = handler_input.attributes_manager
-    heard = attributes.request_attributes.get("heard")
-    if heard is not None and heard.intent == "Emergency":
-        return True
     turn = attributes.request_attributes.get("turn")
-    states = [attributes.request_attributes.get("state"), _session(handler_input).get(STATE_KEY)]
-    if turn is not None:
-        states.append(turn.state)
-    return any(isinstance(state, dict) and _safe_emergency_heard(state) for state in states)
-
-
-def _safe_emergency_heard(state: dict) -> bool:
-    try:
-        return bool(emergency_heard(state))
-    except Exception:  # a damaged state must not hide the advice: assume nothing was heard from it
-        log.warning("alexa: could not read the dialogue state")
-        return False
+    states = [attributes.request_attributes.get("state"), _session(handler_input).get(STATE_KEY),
+              turn.state if turn is not None else None]
+    return emergency_advice(dialogue, *states, heard=attributes.request_attributes.get("heard")) is not None
 
 
 # ---- the skill ---------------------------------------------------------------------------------------

@@ -14,8 +14,9 @@ from typing import IO, Any
 
 from intents import Heard, match
 
-from .dialogue import Dialogue, Turn, emergency_heard
+from .dialogue import Dialogue, Turn
 from .events import Ask, Event, Result
+from .safety import SafetyNet
 
 __all__ = ["emit_json", "run_chat", "run_json", "heard_from_line"]
 
@@ -46,23 +47,26 @@ def _lines(stream: IO[str]) -> Iterator[str]:
         yield line.rstrip("\n")
 
 
-def _protect(dialogue: Dialogue, turn: Turn, say: Callable[[str], None]) -> None:
+def _protect(net: SafetyNet, say: Callable[[str], None]) -> None:
     """After a crash: if an emergency sign was heard, the emergency advice still reaches the user."""
-    if turn.state and emergency_heard(turn.state):
-        say(dialogue.emergency_text())
+    advice = net.advice()
+    if advice:
+        say(advice)
 
 
 def run_json(dialogue: Dialogue, stdin: IO[str], stdout: IO[str]) -> int:
-    turn = dialogue.start()
+    net = SafetyNet(dialogue)
     try:
-        return _json_loop(dialogue, turn, _lines(stdin), stdout)
+        return _json_loop(dialogue, net, _lines(stdin), stdout)
     except Exception:
         log.exception("chat --json failed")
-        _protect(dialogue, turn, lambda text: emit_json({"type": "say", "text": text, "key": "emergency"}, stdout))
+        _protect(net, lambda text: emit_json({"type": "say", "text": text, "key": "emergency"}, stdout))
         raise
 
 
-def _json_loop(dialogue: Dialogue, turn: Turn, lines: Iterator[str], out: IO[str]) -> int:
+def _json_loop(dialogue: Dialogue, net: SafetyNet, lines: Iterator[str], out: IO[str]) -> int:
+    turn = dialogue.start()
+    net.saw(state=turn.state)
     for event in turn.events:
         emit_json(event, out)
     while not turn.finished:
@@ -75,7 +79,9 @@ def _json_loop(dialogue: Dialogue, turn: Turn, lines: Iterator[str], out: IO[str
                 emit_json(turn.open_question, out)
                 continue
         emit_json({"type": "heard", **heard.to_json()}, out)
+        net.saw(heard=heard)
         turn = dialogue.respond(turn.state, heard)
+        net.saw(state=turn.state)
         for event in turn.events:
             emit_json(event, out)
     return 0
@@ -93,15 +99,19 @@ def _heard_or_error(line: str, question: Ask, out: IO[str]) -> Heard | None:
 
 def run_chat(dialogue: Dialogue, ask: Callable[[str], str] = input, say: Callable[[str], None] = print) -> int:
     """The conversation for a person at a terminal."""
-    turn = dialogue.start()
+    net = SafetyNet(dialogue)
     try:
+        turn = dialogue.start()
         while True:
+            net.saw(state=turn.state)
             _show(turn, say)
             if turn.finished:
                 return 0
-            turn = dialogue.respond(turn.state, _read_answer(turn.open_question, ask))
+            heard = _read_answer(turn.open_question, ask)
+            net.saw(heard=heard)
+            turn = dialogue.respond(turn.state, heard)
     except Exception:
-        _protect(dialogue, turn, say)
+        _protect(net, say)
         raise
 
 

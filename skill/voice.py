@@ -38,10 +38,11 @@ from speech.recognizer import make_recognizer
 from speech.tts import TextToSpeech, TtsConfig, Voice
 
 from .chat import emit_json
-from .dialogue import Dialogue, emergency_heard
+from .dialogue import Dialogue
 from .hearing import heard_from
 from .questions import QUESTIONS
 from .replies import EXPECT, HEADLINES, REPLIES
+from .safety import SafetyNet
 
 __all__ = ["VoiceLoop", "Listened", "listen", "listen_once", "run_voice", "prompts_to_prerender", "SPECULATE_AFTER_MS"]
 
@@ -229,8 +230,9 @@ class VoiceLoop:
 
     def run(self):
         """The whole conversation; returns the last Turn."""
-        self.turn = self.dialogue.start()
+        self.net = SafetyNet(self.dialogue)
         try:
+            self.turn = self.dialogue.start()
             return self._conversation()
         except BaseException:
             self._protect()
@@ -239,12 +241,14 @@ class VoiceLoop:
     def _conversation(self):
         answer_end: float | None = None
         while True:
+            self.net.saw(state=self.turn.state)
             self._say_events(self.turn.events, answer_end)
             if self.turn.finished:
                 return self.turn
             listened = listen(self.recognizer, self.source, self.turn.open_question.kind, self.config)
             self._show_heard(listened)
             answer_end = listened.ended_at
+            self.net.saw(heard=listened.heard)
             self.turn = self.dialogue.respond(self.turn.state, listened.heard)
 
     def _say_events(self, events, answer_end: float | None) -> None:
@@ -308,8 +312,8 @@ class VoiceLoop:
     def _protect(self) -> None:
         """After a crash: if an emergency sign was heard, the emergency advice still reaches the user."""
 
-        if self.turn.state and emergency_heard(self.turn.state):
-            text = self.dialogue.emergency_text()
+        text = self.net.advice()
+        if text:
             self._emit({"type": "say", "text": text, "key": "emergency"}, {"spoken": False}, caption=text)
             print(text, file=sys.stderr, flush=True)
 
