@@ -181,7 +181,7 @@ def match(text: str, kind: str | None = None) -> Heard:
         return Heard(text, None, {}, 0.0)
     intent, slot_items = _choose(readings, kind)
     intent, slots, confidence = _apply_kind(intent, dict(slot_items), confidence, kind)
-    log.debug("matched %s (kind=%s, confidence=%.2f)", intent, kind, confidence)
+    log.debug("matched a reading (kind=%s, confidence=%.2f)", kind, confidence)  # never which one
     return Heard(text, intent, slots, confidence)
 
 

@@ -301,7 +301,7 @@ class VoiceLoop:
 
     def _show_heard(self, listened: Listened) -> None:
         heard = listened.heard
-        log.info("heard intent=%s endpoint=%s", heard.intent, listened.endpoint)
+        log.info("heard an answer (endpoint=%s)", listened.endpoint)  # never what was heard
         caption = f"  (heard: {heard.intent or 'nothing I could use'})"
         self._emit({"type": "heard", **heard.to_json()}, listened.timing(), caption)
 
