@@ -99,7 +99,8 @@ def _assess(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
-    print(review_sheet(_dialogue_or_exit(args).number), end="")
+    dialogue = _dialogue_or_exit(args)
+    print(review_sheet(dialogue.number, dialogue.advice_line), end="")
     return 0
 
 

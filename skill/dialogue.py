@@ -24,8 +24,8 @@ from triage.findings import BOUNDS, OLDER_AGE, SEVERE_PAIN_SCORE, FindingsError,
 from triage.rules import Rule
 
 from .events import Ask, Event, Result, Say
+from .locale import advice_line, known_locale, normalise_locale
 from .locale import emergency_number as number_for_locale
-from .locale import normalise_locale
 from .questions import ORDER, QUESTIONS, Question, by_id
 from .replies import EXPECT, HEADLINES, reply, ssml
 
@@ -74,6 +74,9 @@ class Dialogue:
     def __init__(self, locale: str | None = "en-US", emergency_number: str | None = None) -> None:
         self.locale = normalise_locale(locale)
         self.number = number_for_locale(self.locale, emergency_number)
+        self.advice_line = advice_line(self.locale)
+        if not known_locale(self.locale) and not emergency_number:
+            _warn_unknown_locale(self.locale, self.number)
 
     def new_state(self) -> dict[str, Any]:
         return {
@@ -180,6 +183,13 @@ def _check_red_flag(turn: Turn, finding: str) -> Turn:
                            reprompt))
     log.info("asking to confirm a red flag")
     return turn
+
+
+@lru_cache(maxsize=64)
+def _warn_unknown_locale(locale: str, number: str) -> None:
+    """Once per locale: an unknown one ("us", "uk", "xx") gets the default number, and says which."""
+    log.warning("unknown locale %r: using the emergency number %s (give --locale en-US, en-GB, ... or "
+                "--emergency-number)", locale, number)
 
 
 class StateError(ValueError):
@@ -642,7 +652,7 @@ def _finish(turn: Turn, complete: bool, repeat: bool = False) -> Turn:
     state = turn.state
     state.update(open=None, done=True, complete=complete)
     number = state["number"]
-    outcome = assess(findings_of(state), number)
+    outcome = assess(findings_of(state), number, advice_line(state["locale"]))
     emergency = outcome.level is Level.EMERGENCY and outcome.settled  # certain, not only cautious
     if not complete and not emergency:
         _say(turn, reply("stop_incomplete", number=number), "stop_incomplete")

@@ -38,7 +38,7 @@ class _Filled(dict):
         return f"<{key}>"
 
 
-def review_sheet(number: str = "999") -> str:
+def review_sheet(number: str = "999", advice_line: str = "") -> str:
     lines = ["# legcheck: clinical review sheet", "",
              "Made from the data the product runs on. A rule fires when all its findings are present; unknown "
              "answers are read the cautious way (they can only raise the level). The most urgent rule that "
@@ -60,9 +60,9 @@ def review_sheet(number: str = "999") -> str:
     lines += ["", "## Outcomes and advice", ""]
     for level, headline in HEADLINES.items():
         lines.append(f"- {level}: {headline}")
-    lines += [""] + [f"- {name}: {text.format(number=number)}" for name, text in vars(advice_texts).items()
+    filled = _Filled(number=number, advice_line=f", or call {advice_line}" if advice_line else "")
+    lines += [""] + [f"- {name}: {text.format_map(filled)}" for name, text in vars(advice_texts).items()
                      if name.isupper() and isinstance(text, str)]
-    filled = _Filled(number=number)
     lines += ["", "## Replies", ""] + [f"- {key}: {text.format_map(filled)}"
                                         for key, text in {**REPLIES, **EXPECT}.items()]
     lines += ["", "## Sources", ""] + [f"- {key}: {text}" for key, text in SOURCES.items()]

@@ -77,4 +77,4 @@ def test_review_sheet_names_every_rule_source_question_and_advice():
         assert f": {rule.id}\n" in sheet and ", ".join(rule.sources) in sheet
     assert all(key in sheet for key in SOURCES)
     assert all(question.text in sheet for question in QUESTIONS)
-    assert "Call 000 now" in sheet and "{number}" not in sheet
+    assert "Call 000 now" in sheet and "{" not in sheet and "healthdirect on 1800 022 222" in sheet

@@ -119,8 +119,12 @@ def _product_texts() -> list[str]:
         fixed = [*REPLIES.values(), *(text for name, text in vars(advice).items()
                                       if name.isupper() and isinstance(text, str)),
                  *(advice.safety_net_for(level, number) for level in advice.Level)]
-        texts += [text.format(number=number, expect="", why="", reasons="", question="", answer="")
-                  for text in fixed]
+        texts += [text.format(number=number, expect="", why="", reasons="", question="", answer="",
+                              advice_line="") for text in fixed]
+    from skill.locale import ADVICE_LINES
+    from triage import Level
+
+    texts += [advice.advice_for(Level.URGENT, "999", advice_line=line) for line, _source in ADVICE_LINES.values()]
     texts += [*HEADLINES.values(), *EXPECT.values()]
     texts += [text for q in QUESTIONS for text in (q.text, q.reprompt, q.why)]
     return texts
@@ -131,11 +135,12 @@ def test_every_run_of_digits_the_product_says_is_a_phone_number():
     written in words. A text with "24 hours" in digits would be read "two four hours": this fails first."""
     import re
 
-    from skill.locale import DEFAULT_NUMBER, EMERGENCY_NUMBERS
+    from skill.locale import ADVICE_LINES, DEFAULT_NUMBER, EMERGENCY_NUMBERS
 
-    phone_numbers = {*EMERGENCY_NUMBERS.values(), DEFAULT_NUMBER, "111"}
+    phone_numbers = {*EMERGENCY_NUMBERS.values(), DEFAULT_NUMBER}
+    phone_numbers |= {run for line, _source in ADVICE_LINES.values() for run in re.findall(r"\d+", line)}
     runs = {run for text in _product_texts() for run in re.findall(r"\d+", text)}
-    assert runs and runs <= phone_numbers
+    assert runs and runs <= phone_numbers and "1800" in runs
 
 
 @pytest.mark.parametrize(("number", "words"), [("911", "nine one one"), ("999", "nine nine nine"),
@@ -172,8 +177,9 @@ def test_the_rendered_emergency_number_sounds_digit_by_digit(tts):
 
 def test_alexa_reads_every_phone_number_as_digits():
     from skill.replies import ssml
-    from triage.advice import URGENT_ADVICE
+    from triage import Level
+    from triage.advice import advice_for
 
-    spoken = ssml(f"Call 999 now. {URGENT_ADVICE}", "999")
+    spoken = ssml(f"Call 999 now. {advice_for(Level.URGENT, '999', advice_line='NHS 111')}", "999")
     assert '<say-as interpret-as="digits">999</say-as>' in spoken
     assert '<say-as interpret-as="digits">111</say-as>' in spoken

@@ -368,3 +368,26 @@ def test_a_denial_of_one_sign_does_not_answer_a_group_of_signs():
     """ "No, I haven't fainted" to the lung group says nothing of breathlessness: asked again, not a no."""
     turn, asked = converse({"red_flags_chest": ["no, I haven't fainted", "no"]})
     assert asked[:2] == [("red_flags_chest", "no, I haven't fainted"), ("red_flags_chest", "no")]
+
+
+# ---- services by locale (the urgent advice said "in the UK, NHS 111" in every locale) ----------------------
+
+
+@pytest.mark.parametrize(("locale", "line"), [
+    ("en-GB", "NHS 111"), ("en-AU", "healthdirect on 1800 022 222"), ("en-NZ", "Healthline on 0800 611 116"),
+    ("en-CA", "811"), ("en-US", None), ("en-IE", None), ("en-IN", None),
+])
+def test_the_urgent_advice_names_the_countrys_own_advice_line_or_none(locale, line):
+    turn, _ = converse({"swelling": "yes"}, locale=locale)
+    advice = turn.result.advice
+    assert turn.result.level == "URGENT"
+    assert "UK" not in advice or locale == "en-GB"
+    if line:
+        assert f"or call {line}" in advice
+    else:
+        assert "or call" not in advice and "111" not in advice
+
+
+def test_an_unknown_locale_says_which_number_it_uses(caplog):
+    Dialogue("xx-ZZ")
+    assert "unknown locale 'xx-ZZ': using the emergency number 112" in caplog.text

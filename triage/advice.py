@@ -24,7 +24,7 @@ EMERGENCY_ADVICE = (
 
 URGENT_ADVICE = (
     "Get a medical check today. Call your doctor's practice now and ask for an urgent same-day appointment. "
-    "If you cannot get one, use an urgent care service or a health advice line (in the UK, NHS 111). "
+    "If you cannot get one, go to an urgent care service{advice_line}. "
     "If a blood clot is suspected, you may need a scan within a day."
 )
 
@@ -119,15 +119,17 @@ _SAFETY_NETS = {
 _SAFETY_NETS[Level.SELF_CARE] = _SAFETY_NETS[Level.ROUTINE]
 
 
-def advice_for(level: Level, number: str, person: Person | None = None) -> str:
+def advice_for(level: Level, number: str, person: Person | None = None, advice_line: str = "") -> str:
     """The advice to say for a level, fitted to the person: ibuprofen only where nothing speaks against it,
-    massage and warmth only for a cramp that has gone, and the midwife named in pregnancy."""
+    massage and warmth only for a cramp that has gone, and the midwife named in pregnancy. `advice_line`:
+    the country's health advice line ("NHS 111"), or "" where there is none we can name."""
     person = person or Person()
     if level is Level.EMERGENCY:
         return EMERGENCY_ADVICE.format(number=number)
     painkillers = PAINKILLERS_ANY if person.ibuprofen_ok else PAINKILLERS_NO_IBUPROFEN
     if level is Level.URGENT:
-        return _join(URGENT_ADVICE, MIDWIFE_URGENT if person.pregnant else "")
+        line = f", or call {advice_line}" if advice_line else ""
+        return _join(URGENT_ADVICE.format(advice_line=line), MIDWIFE_URGENT if person.pregnant else "")
     if level is Level.ROUTINE:
         meanwhile = ""
         if person.clot_possible:

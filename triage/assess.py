@@ -50,8 +50,10 @@ class Assessment:
         }
 
 
-def assess(findings: Findings | Mapping[str, Any], emergency_number: str = DEFAULT_EMERGENCY_NUMBER) -> Assessment:
-    """Triage what is known. Missing findings are unknown and read the cautious way."""
+def assess(findings: Findings | Mapping[str, Any], emergency_number: str = DEFAULT_EMERGENCY_NUMBER,
+           advice_line: str = "") -> Assessment:
+    """Triage what is known. Missing findings are unknown and read the cautious way. `advice_line`: the
+    country's health advice line for the advice ("NHS 111"), "" where none is known."""
     if not isinstance(findings, Findings):
         findings = Findings.from_dict(findings)
     result = evaluate(findings)
@@ -61,7 +63,7 @@ def assess(findings: Findings | Mapping[str, Any], emergency_number: str = DEFAU
         reasons=_reasons(result, findings),
         rules=tuple(rule.id for rule in result.deciding),
         uncertain=tuple(rule.id for rule in result.uncertain),
-        advice=advice_for(result.level, emergency_number, person),
+        advice=advice_for(result.level, emergency_number, person, advice_line),
         safety_net=safety_net_for(result.level, emergency_number),
         disclaimer=DISCLAIMER.format(number=emergency_number),
         findings=findings,
