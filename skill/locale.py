@@ -20,7 +20,7 @@ DEFAULT_NUMBER = "112"
 
 ADVICE_LINES = {
     # locale: (what the advice says, the service's own page)
-    "en-GB": ("NHS 111", "https://www.nhs.uk/nhs-services/urgent-and-emergency-care-services/when-to-use-111/"),
+    "en-GB": ("NHS 111", "https://www.nhs.uk/111 (as linked by NHS trusts: https://neas.nhs.uk/your-service/111)"),
     "en-AU": ("healthdirect on 1800 022 222", "https://www.healthdirect.gov.au/what-care-do-i-need"),
     "en-NZ": ("Healthline on 0800 611 116", "https://www.health.govt.nz/your-health/services-and-support/"
               "health-care-services/healthline/common-questions-about-healthline"),
