@@ -4,7 +4,7 @@ Each reply of tests/data/red_flag_corpus.yaml (written independently of the code
 flags it says) is given to the real matcher and the real dialogue while its question is open. What the
 dialogue does next is counted as:
 
-- emergency: the conversation ends in EMERGENCY at once;
+- emergency: the conversation ends in EMERGENCY at once, on a red flag (or a request for help);
 - check: it asks about a red flag in one line ("Did you say you are short of breath?");
 - other: anything else (asked again, the next question, ...).
 
@@ -21,14 +21,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
-import subprocess
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
 import yaml
+
+sys.path.append(str(Path(__file__).resolve().parents[1]))  # after PYTHONPATH: a baseline tree keeps its own packages
+from bench.worktree import measure_at, replace_section  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "data" / "red_flag_corpus.yaml"
@@ -60,12 +60,20 @@ def outcome(text: str, question: str, reached: dict) -> str:
 
     dialogue, turn = reached[question]
     after = dialogue.respond(turn.state, match(text, turn.open_question.kind))
-    if after.result is not None and after.result.level == "EMERGENCY":
-        return "emergency"
+    if after.result is not None and after.result.level == "EMERGENCY" and _red_flag_in(after.result.findings):
+        return "emergency"  # heard as a red flag (not a cough answered yes beside a swollen leg, say)
     ask = after.open_question
     if ask is not None and after.events and getattr(after.events[-1], "text", "").startswith("Did you say"):
         return "check"
     return "other"
+
+
+def _red_flag_in(findings: dict) -> bool:
+    from triage import names_in_group
+
+    flags = set(names_in_group("red_flag", "said"))
+    groups = findings.get("any_yes", [])  # "yes" to a group of red flags: at least one of them
+    return any(findings.get(name) == "yes" for name in flags) or any(set(group) <= flags for group in groups)
 
 
 def measure() -> dict:
@@ -87,16 +95,8 @@ def measure() -> dict:
 
 def _against(revision: str) -> dict:
     """The same measure on another commit, with this commit's corpus and this script."""
-    with tempfile.TemporaryDirectory(prefix="legcheck-bench-") as folder:
-        tree = Path(folder) / "tree"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(tree), revision], check=True)
-        try:
-            run = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--json", "--corpus", str(CORPUS)],
-                                 cwd=tree, env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},
-                                 capture_output=True, text=True, check=True)
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
-    return json.loads(run.stdout)
+    return measure_at(revision, Path(__file__), "--corpus", str(CORPUS))
+
 
 
 def _share(counter: dict, *keys: str) -> str:
@@ -118,7 +118,6 @@ def report(name: str, result: dict) -> str:
 
 BASELINE = "1c5b5ea"
 """The last commit before the red-flag reader (issue 10): template spotting only."""
-RESULTS = ROOT / "bench" / "RESULTS.md"
 HEADING = "## Red flags in natural answers (bench/red_flags.py)"
 HISTORY = """\
 How the lexicon got here (by hand, 2026-12-02; not re-run by the script): the tuning corpus was written by a
@@ -156,14 +155,7 @@ def section(results: dict[str, tuple[dict, dict]], baseline: str) -> str:
 
 
 def write_section(text: str) -> None:
-    """Replace only this script's section of RESULTS.md (up to the next "## " heading)."""
-    content = RESULTS.read_text()
-    pattern = re.compile(rf"^{re.escape(HEADING)}.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(content):
-        content = pattern.sub(lambda _: text + "\n", content, count=1)
-    else:
-        content = content.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(content.rstrip("\n") + "\n")
+    replace_section(HEADING, text)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("voice.py", "voice_latency.py", "endpoint.py", "red_flags.py --write")
+SCRIPTS = ("voice.py", "voice_latency.py", "endpoint.py", "red_flags.py --write", "natural_answers.py --write")
 
 
 def main() -> int:

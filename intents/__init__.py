@@ -21,7 +21,8 @@ Ability     {"ability": "cannot" | "can" | "no_cannot" | "no_can" | "yes_can" | 
             no_cannot). Its meaning is the question's: the dialogue reads it through the question's
             cannot_is, so "no, I can't" to "is it too painful to put weight on it?" is a yes; where
             "I can't" says nothing of the finding only the yes or no said with it answers.
-Side        {"side": "left" | "right" | "both"}, plus {"location": ...} when both were said.
+Side        {"side": "left" | "right" | "both" | "one"}, plus {"location": ...} when both were said.
+            "one" is one leg without saying which ("just one", "only one leg").
 Location    {"location": "calf" | "thigh" | "behind_knee" | "foot" | "whole_leg"}, plus {"side": ...}
             when said ("my left calf"). Shin and lower leg count as calf, ankle/heel/toes as foot,
             groin/upper leg/hamstring as thigh, knee as behind_knee.

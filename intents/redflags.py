@@ -38,7 +38,7 @@ import yaml
 
 from .errors import IntentsError
 
-__all__ = ["LEXICON", "Mention", "Verdict", "denied", "mentions", "verdict", "words_of"]
+__all__ = ["LEXICON", "Mention", "Verdict", "mentions", "said", "verdict", "words_of"]
 
 LEXICON = Path(__file__).parent / "lexicon" / "en.yaml"
 
@@ -85,6 +85,8 @@ class _Entry:
     unless: frozenset[str]
     unless_strong: bool
     doubt_is_said: bool
+    red_flag: bool = True
+    """False for the other findings (lexicon section `findings`): they answer questions, never raise alarms."""
 
 
 @dataclass(frozen=True)
@@ -201,8 +203,10 @@ def _lexicon() -> _Lexicon:
                 unless=frozenset(spec.get("unless", ())),
                 unless_strong=bool(spec.get("unless_strong", False)),
                 doubt_is_said=spec.get("in_doubt") == SAID,
+                red_flag=section == "red_flags",
             )
-            for name, spec in data["red_flags"].items()
+            for section in ("red_flags", "findings")
+            for name, spec in (data.get(section) or {}).items()
         )
         return _Lexicon(
             entries=entries,
@@ -272,19 +276,27 @@ def verdict(text: str, about: Iterable[str] = ()) -> Verdict | None:
     """emergency: a red flag is said or left in doubt (the first one in the answer: an unknown red flag is
     read as present, safety rule 3); check: a word that points at one is there and not denied (ask about it
     in one line); None: nothing, or only denials."""
-    found = [mention for mention in mentions(text, about) if mention.status != DENIED]
+    found = [mention for mention in mentions(text, about) if mention.status != DENIED and mention.finding in _red()]
     strong = [mention for mention in found if mention.strength == STRONG]
     if strong:  # said, or in doubt: an unknown red flag is read as present anyway (safety rule 3)
         return Verdict(strong[0].finding, "emergency")
     return Verdict(found[0].finding, "check") if found else None
 
 
-def denied(text: str, about: Iterable[str] = ()) -> frozenset[str]:
-    """The red flags text denies, when it says or doubts none ("no, I haven't fainted": fainting)."""
-    found = mentions(text, about)
-    if any(mention.status != DENIED for mention in found):
-        return frozenset()
-    return frozenset(mention.finding for mention in found)
+def said(text: str, names: Iterable[str]) -> str | None:
+    """How text speaks of any of these findings (a question's): "said" when one is said outright ("it's
+    swollen"), "doubt" when only in doubt ("not sure if it's swollen"), else None (not mentioned, or denied:
+    a denial is left to the templates, so that a misreading can only cost a question)."""
+    wanted = frozenset(names)
+    found = [mention for mention in mentions(text, wanted) if mention.finding in wanted and mention.strength == STRONG]
+    if any(mention.status == SAID for mention in found):
+        return SAID
+    return DOUBT if any(mention.status == DOUBT for mention in found) else None
+
+
+@functools.cache
+def _red() -> frozenset[str]:
+    return frozenset(entry.finding for entry in _lexicon().entries if entry.red_flag)
 
 
 def _spans(patterns: tuple[_Pattern, ...], joined: str) -> list[tuple[int, int, frozenset[str]]]:
@@ -354,13 +366,27 @@ def _status(lexicon: _Lexicon, words: list[str], start: int, end: int, strength:
     if _echo_denied(lexicon, words, end):
         return DENIED  # "coughing blood? no!": the question said back, then answered
     negations = _triggers(lexicon, words, start, negate=True)
-    if _triggers(lexicon, words, start, negate=False) or len(negations) > 1:
-        return DOUBT  # "not sure if I'm breathless"; "I wouldn't say I'm not breathless"
+    doubled = len(negations) > 1 and any(_clause_negator_at(lexicon, words, index) for index in negations[1:])
+    if _triggers(lexicon, words, start, negate=False) or doubled or _asked_about(words, end):
+        return DOUBT  # "not sure if I'm breathless"; "I wouldn't say I'm not breathless"; "does that count?"
     if negations:
         return DENIED
     if strength == WEAK and _reassured(lexicon, words, end):
         return DENIED
     return SAID
+
+
+def _clause_negator_at(lexicon: _Lexicon, words: list[str], index: int) -> bool:
+    return any(" ".join(words[index:index + size]) in lexicon.clause_negators for size in (2, 3))
+
+
+def _asked_about(words: list[str], end: int) -> bool:
+    """The sign sits in a question of the person's own ("I had a scan at the hospital, does that count?"),
+    unless it is a question said back and answered (see _echo_denied)."""
+    ask = next((index for index in range(end, len(words)) if words[index] in BREAKS), None)
+    if ask is None or words[ask] != ASKED:
+        return False
+    return not [word for word in words[ask + 1:] if word not in BREAKS]
 
 
 def _echo_denied(lexicon: _Lexicon, words: list[str], end: int) -> bool:

@@ -16,12 +16,13 @@ from functools import lru_cache
 from typing import Any
 
 from intents import Heard
+from intents.redflags import said as red_flag_said
 from intents.redflags import verdict as red_flag_verdict
 from triage import FINDINGS, Answer, Assessment, Findings, Level, assess, clinician_summary, evaluate
 from triage.advice import EMERGENCY_ADVICE
 from triage.engine import Evaluation, any_met
 from triage.findings import BOUNDS, OLDER_AGE, SEVERE_PAIN_SCORE, FindingsError, lasting_answer, names_in_group
-from triage.rules import Rule
+from triage.rules import RULES, Rule
 
 from .events import Ask, Event, Result, Say
 from .locale import advice_line, known_locale, normalise_locale
@@ -368,6 +369,8 @@ def _ask_event(question: Question, number: str) -> Ask:
 def _answer(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
     question = by_id(turn.state["open"])
     answer, values = _interpret(question, heard)
+    if answer is None and heard.intent is None:
+        answer = _said_in_own_words(question, heard.text)
     if answer is None and heard.intent in _VALUE_INTENTS and _note_value(turn.state, heard):
         _say(turn, reply("noted_value"), "noted_value")
         return _reask(turn, question)
@@ -399,6 +402,19 @@ def _interpret(question: Question, heard: Heard) -> tuple[str | None, dict[str, 
 
 
 _OTHER = {"yes": "no", "no": "yes"}
+_ONLY_RAISE = frozenset(FINDINGS) - {name for rule in RULES for name in rule.none}
+"""Findings whose yes can only raise the level (none of them is in a rule's `none`)."""
+
+
+def _said_in_own_words(question: Question, text: str) -> str | None:
+    """An answer the templates did not understand that says the question's finding in its own words ("it's
+    swollen", "I'm on the pill", "I flew back from Australia last week") is a yes; in doubt ("not sure if
+    it's swollen") it is "not sure". Only for findings whose yes can only raise the level, and never a no:
+    a misreading can cost a question, never lower the outcome."""
+    if not text or not set(question.findings) <= _ONLY_RAISE:
+        return None
+    found = red_flag_said(" ".join(text.split()[:MAX_READ_WORDS]), question.findings)
+    return {"said": "yes", "doubt": "unknown"}.get(found or "")
 
 
 def _ability_answer(question: Question, ability: str) -> str | None:
@@ -423,6 +439,8 @@ def _ability_answer(question: Question, ability: str) -> str | None:
 def _value_answer(question: Question, slots: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
     if question.kind == "side" and slots.get("side") in ("left", "right", "both"):
         return ("no" if slots["side"] == "both" else "yes"), {"side": slots["side"]}
+    if question.kind == "side" and slots.get("side") == "one":  # "just one leg": which one was not said
+        return "yes", {}
     if question.kind == "duration" and isinstance(slots.get("minutes"), int | float):
         minutes = float(slots["minutes"])
         return str(lasting_answer(minutes, _bound(slots))), {"duration_minutes": minutes}

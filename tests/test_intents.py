@@ -26,7 +26,7 @@ INTENTS = {
     "Repeat", "Back", "StartOver", "Stop", "Ability",
 }
 SLOT_VALUES = {
-    "side": {"left", "right", "both"},
+    "side": {"left", "right", "both", "one"},
     "location": {"calf", "thigh", "behind_knee", "foot", "whole_leg"},
     "symptom": {
         "breathless", "chest_pain", "coughing_blood", "fainting_or_racing_heart", "cold_pale_or_numb",
