@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 sys.path.append(str(Path(__file__).resolve().parents[1]))  # after PYTHONPATH: a baseline tree keeps its own packages
+from bench.red_flags import state_at  # noqa: E402
 from bench.worktree import measure_at, replace_section  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,18 +39,7 @@ def _label(value) -> str:
 
 
 def _reach(question: str):
-    from intents import match
-    from skill.dialogue import Dialogue
-
-    dialogue = Dialogue("en-GB")
-    turn = dialogue.start()
-    answers = {"side": "both legs", "duration": "two minutes", **REACH.get(question, {})}
-    for _ in range(60):
-        ask = turn.open_question
-        if ask is None or ask.question == question:
-            break
-        turn = dialogue.respond(turn.state, match(answers.get(ask.question, "no"), ask.kind))
-    return (dialogue, turn) if turn.open_question and turn.open_question.question == question else None
+    return state_at(question, REACH, required=False)
 
 
 def measure(corpus: Path) -> dict:

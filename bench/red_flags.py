@@ -37,20 +37,23 @@ REACH = {"severe_pain": {"swelling": "yes"}, "cough": {"swelling": "yes"}}
 """Answers that bring a question up (the pain and cough questions follow a swollen leg)."""
 
 
-def state_at(question: str):
-    """A dialogue and its state with `question` open, reached by answering no (or as REACH says)."""
+def state_at(question: str, reach: dict | None = None, required: bool = True):
+    """A dialogue and its state with `question` open, reached by answering no (or as `reach`, by default
+    REACH, says); None when it cannot be reached and not `required`."""
     from intents import match
     from skill.dialogue import Dialogue
 
     dialogue = Dialogue("en-GB")
     turn = dialogue.start()
-    answers = {"side": "both legs", "duration": "two minutes", **REACH.get(question, {})}
+    answers = {"side": "both legs", "duration": "two minutes", **(REACH if reach is None else reach).get(question, {})}
     for _ in range(60):
         ask = turn.open_question
         if ask is None or ask.question == question:
             break
         turn = dialogue.respond(turn.state, match(answers.get(ask.question, "no"), ask.kind))
     if turn.open_question is None or turn.open_question.question != question:
+        if not required:
+            return None
         raise SystemExit(f"could not reach the question {question!r}")
     return dialogue, turn
 
