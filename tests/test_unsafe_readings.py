@@ -391,3 +391,33 @@ def test_the_urgent_advice_names_the_countrys_own_advice_line_or_none(locale, li
 def test_an_unknown_locale_says_which_number_it_uses(caplog):
     Dialogue("xx-ZZ")
     assert "unknown locale 'xx-ZZ': using the emergency number 112" in caplog.text
+
+
+# ---- reasons say only what was said (issue 13.5, part) ------------------------------------------------------
+
+
+def test_reasons_tell_not_sure_from_not_asked_and_lead_with_what_decided():
+    answered = {name: "no" for name in ASKABLE if name not in ("hard_tender_vein", "redness_or_discoloration")}
+    outcome = assess({**answered, "swelling": "yes", "warmth": "unknown", "side": "left", "duration_minutes": 30})
+    first = outcome.reasons[0]
+    assert outcome.level.name == "URGENT"
+    assert first.startswith("Swelling, warmth") and "you reported swelling" in first
+    assert "you were not sure about warm skin" in first
+    assert "red or darker skin and a hard or sore vein were not asked" in first
+
+
+def test_a_question_never_asked_is_not_reported_as_not_sure():
+    turn, _ = converse({"swelling": "yes"})
+    said = " ".join(turn.result.reasons)
+    asked = {qid for qid in turn.state["asked"]}
+    assert "not sure" not in said  # every question was answered yes or no
+    assert asked and turn.result.level == "URGENT"
+
+
+def test_the_assess_summary_lists_the_findings_given():
+    from triage import clinician_summary
+
+    outcome = assess({"swelling": "yes", "side": "left", "breathless": "no"})
+    summary = clinician_summary(outcome)
+    assert "Answers given:\n- none" not in summary
+    assert "- swelling: yes" in summary and "- short of breath: no" in summary and "- side: left" in summary

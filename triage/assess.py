@@ -106,11 +106,13 @@ def _rule_reason(rule: Rule, findings: Findings) -> str:
     for group in groups:
         names = tuple(name for name in rule.any if name in group)
         notes.append(f"you reported one of: {_join([FINDINGS[name].label for name in names], 'or')}")
-    unsure = _labels(tuple(n for n in literals if n not in grouped), findings, Answer.UNKNOWN)
-    if unsure and not groups and not present:
-        notes.append(f"you were not sure about {_join(unsure, 'or')}")
-    elif unsure:
-        notes.append(f"and not sure about {_join(unsure, 'or')}")
+    open_names = tuple(n for n in literals if n not in grouped and findings.get(n) is Answer.UNKNOWN)
+    unsure = [FINDINGS[n].label for n in open_names if n in findings.answers]  # asked, and not sure
+    unasked = [FINDINGS[n].label for n in open_names if n not in findings.answers]  # never asked
+    if unsure:
+        notes.append(f"{'and ' if notes else ''}you were not sure about {_join(unsure, 'or')}")
+    if unasked:
+        notes.append(f"{_join(unasked, 'and')} {'were' if len(unasked) > 1 else 'was'} not asked")
     return f"{rule.reason[0].upper()}{rule.reason[1:]} ({'; '.join(notes)})."
 
 
@@ -123,6 +125,9 @@ def _self_care_reason(findings: Findings) -> str:
 
 
 def _reasons(result: Evaluation, findings: Findings) -> tuple[str, ...]:
+    """One reason per deciding rule, the rules certain to fire first (the one that decided leads)."""
     if result.level is Level.SELF_CARE:
         return (_self_care_reason(findings),)
-    return tuple(_rule_reason(rule, findings) for rule in result.deciding)
+    uncertain = set(result.uncertain)
+    ordered = sorted(result.deciding, key=lambda rule: rule in uncertain)
+    return tuple(_rule_reason(rule, findings) for rule in ordered)

@@ -48,13 +48,25 @@ def _item_answer(label: str, names: tuple[str, ...], findings: Findings) -> str:
     return "unknown"
 
 
+def _finding_label(name: str) -> str:
+    from .findings import FINDINGS
+
+    return FINDINGS[name].label if name in FINDINGS else name
+
+
 def clinician_summary(assessment: Assessment, answers: Iterable[tuple[str, str]] = ()) -> str:
     """Plain text for a clinician. `answers`: (question, answer) pairs in the order they were given."""
     findings = assessment.findings
     lines = [f"legcheck summary (self-reported, not a diagnosis). Outcome: {assessment.level.name}."]
     lines += [f"Reason: {reason}" for reason in assessment.reasons]
-    lines.append("Answers given:")
-    lines += [f"- {question} -> {answer}" for question, answer in answers] or ["- none"]
+    given = list(answers)
+    if given:
+        lines.append("Answers given:")
+        lines += [f"- {question} -> {answer}" for question, answer in given]
+    else:  # findings given directly (legcheck assess): list them, not "none"
+        lines.append("Findings given:")
+        lines += [f"- {_finding_label(name)}: {value}" for name, value in findings.to_dict().items()
+                  if name != "any_yes"] or ["- none"]
     lines.append("Wells items the person could report (self-reported, not a validated score):")
     for label, names in WELLS_SELF_REPORTED:
         lines.append(f"- {label}: {_item_answer(label, names, findings)}")
