@@ -27,7 +27,7 @@ VALUE_NAMES = ("side", "location", "duration_minutes")
 DERIVED_NAMES = ("one_sided", "lasting_over_10_minutes")
 YES_NO_NAMES = (
     "constant", "eases_with_stretch_or_walking", "worse_walking_better_rest", "swelling",
-    "redness_or_discoloration", "warmth", "hard_tender_vein", "fever", "cold_pale_or_numb",
+    "redness_or_discoloration", "warmth", "hard_tender_vein", "fever", "sepsis_signs", "cold_pale_or_numb",
     "weakness_or_cannot_move", "severe_pain", "after_injury", "cannot_bear_weight", "recurrent", "breathless",
     "chest_pain", "cough", "coughing_blood", "fainting_or_racing_heart", "pain_from_back",
     "saddle_numbness_or_bladder", "recent_surgery", "hospital_stay", "immobility", "long_travel",
