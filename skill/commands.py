@@ -77,6 +77,8 @@ def _read_findings(path: str) -> dict[str, Any]:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as error:
         raise SystemExit(f"legcheck assess: cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise SystemExit(f"legcheck assess: {path} is not UTF-8 text (save it as UTF-8 JSON)") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:

@@ -84,6 +84,14 @@ def test_assess_refuses_bad_input_clearly(stdin, message):
     assert "Traceback" not in done.stderr
 
 
+def test_assess_refuses_a_file_that_is_not_utf8_clearly(tmp_path):
+    """It crashed with UnicodeDecodeError (found in issue 17)."""
+    path = tmp_path / "case.json"
+    path.write_bytes(b'\xff\xfe{"swelling": "yes"}')
+    done = run("assess", str(path))
+    assert done.returncode != 0 and "not UTF-8" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_assess_missing_file():
     done = run("assess", "/nonexistent/case.json")
     assert done.returncode != 0 and "cannot read" in done.stderr
