@@ -22,7 +22,7 @@ def events(stdout: str) -> list[dict]:
 
 
 def test_chat_json_speaks_the_protocol_to_a_result():
-    done = run("chat", "--json", "--locale", "en-GB", stdin="no\nno\nyes\nno\nno\nno\n")
+    done = run("chat", "--json", "--locale", "en-GB", stdin="no\nno\nyes\nno\nno\nno\nno\n")
     assert done.returncode == 0, done.stderr
     out = events(done.stdout)
     asks = [e for e in out if e["type"] == "ask"]
