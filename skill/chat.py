@@ -22,7 +22,10 @@ __all__ = ["emit_json", "run_chat", "run_json", "heard_from_line"]
 
 log = logging.getLogger(__name__)
 
-NOT_UNDERSTOOD = Heard("", None, {}, 0.0)
+MAX_LINE = 2000
+"""Characters of one typed answer that are read; a longer one is cut, with a message (no answer is that
+long: the matcher reads 40 words, the red-flag reader 1000)."""
+CUT_MESSAGE = f"That was a long answer: I read its first {MAX_LINE} characters."
 
 
 def emit_json(event: Event | dict[str, Any], out: IO[str], **extra: Any) -> None:
@@ -73,7 +76,13 @@ def _json_loop(dialogue: Dialogue, net: SafetyNet, lines: Iterator[str], out: IO
         line = next(lines, None)
         if line is None:  # end of input: stop, never assume "no"
             heard = Heard("", "Stop", {}, 1.0)
+        elif not line.strip():  # a blank line answers nothing: the question stands, no miss is counted
+            emit_json(turn.open_question, out)
+            continue
         else:
+            if len(line) > MAX_LINE:
+                emit_json({"type": "error", "text": CUT_MESSAGE}, out)
+                line = line[:MAX_LINE]
             heard = _heard_or_error(line, turn.open_question, out)
             if heard is None:
                 emit_json(turn.open_question, out)
@@ -107,7 +116,7 @@ def run_chat(dialogue: Dialogue, ask: Callable[[str], str] = input, say: Callabl
             _show(turn, say)
             if turn.finished:
                 return 0
-            heard = _read_answer(turn.open_question, ask)
+            heard = _read_answer(turn.open_question, ask, say)
             net.saw(heard=heard)
             turn = dialogue.respond(turn.state, heard)
     except Exception:
@@ -115,12 +124,20 @@ def run_chat(dialogue: Dialogue, ask: Callable[[str], str] = input, say: Callabl
         raise
 
 
-def _read_answer(question: Ask, ask: Callable[[str], str]) -> Heard:
-    try:
-        text = ask("> ")
-    except (EOFError, KeyboardInterrupt):
-        return Heard("", "Stop", {}, 1.0)
-    return match(text, question.kind) if text.strip() else NOT_UNDERSTOOD
+def _read_answer(question: Ask, ask: Callable[[str], str], say: Callable[[str], None] = print) -> Heard:
+    """One typed answer: a blank Enter asks again without counting as a miss; a long one is cut, saying so."""
+    while True:
+        try:
+            text = ask("> ")
+        except (EOFError, KeyboardInterrupt):
+            return Heard("", "Stop", {}, 1.0)
+        if text.strip():
+            break
+        say(question.text)
+    if len(text) > MAX_LINE:
+        say(CUT_MESSAGE)
+        text = text[:MAX_LINE]
+    return match(text, question.kind)
 
 
 def _show(turn: Turn, say: Callable[[str], None]) -> None:

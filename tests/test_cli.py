@@ -111,3 +111,33 @@ def _subcommands(parser):
 def test_every_command_has_help(command):
     done = run(command, "--help")
     assert done.returncode == 0 and "usage: legcheck" in done.stdout
+
+
+def test_a_blank_line_asks_again_without_counting_as_a_miss():
+    """A blank Enter counted as a failed answer (issue 17): two of them recorded the red flags as unknown."""
+    out = events(run("chat", "--json", "--locale", "en-GB", stdin="\n\n\n" + "no\n" * 12).stdout)
+    keys = [event.get("key") for event in out if event["type"] == "say"]
+    assert "not_understood" not in keys and "give_up" not in keys
+    first = [event for event in out if event["type"] == "ask"][:4]
+    assert [event["question"] for event in first] == ["red_flags_chest"] * 4
+    assert out[-1]["type"] == "result" and out[-1]["level"] == "SELF_CARE"
+
+
+def test_a_very_long_line_is_cut_with_a_message_not_echoed_whole():
+    long_line = "well it started when I was walking the dog " * 25_000  # about 1 MB
+    out = events(run("chat", "--json", stdin=long_line + "\nno\n").stdout)
+    errors = [event["text"] for event in out if event["type"] == "error"]
+    heard = [event for event in out if event["type"] == "heard"]
+    assert any("long answer" in text for text in errors)
+    assert len(heard[0]["text"]) <= 2000
+
+
+def test_the_terminal_chat_asks_again_on_a_blank_enter():
+    from skill.chat import run_chat
+    from skill.dialogue import Dialogue
+
+    answers, said = iter(["", "   ", "no"] + ["no"] * 12), []
+    run_chat(Dialogue("en-GB"), ask=lambda prompt: next(answers), say=said.append)
+    assert not any("did not catch that" in text for text in said)
+    assert said.count("Are you short of breath, or do you have chest pain, a racing heart, or have you fainted or "
+                      "coughed up blood?") >= 3
