@@ -11,7 +11,7 @@ flag is heard whatever question is open.
 - ``word_graph(kind)``: the same phrases as a minimal word graph (shared prefixes and suffixes), which a
   recognizer can load directly as a finite-state grammar: far smaller than the JSGF's tree.
 - ``words(kind)``: every word the grammar uses (a recognizer checks them against its model's vocabulary).
-- ``phrase_intents(kind)``: the intent of every phrase, for a recognizer's safety checks.
+- ``phrase_intent(phrase, kind)``: the intent of a phrase, for a recognizer's safety checks.
 
 All three are cached per kind: switching grammar between questions costs nothing after the first time.
 """
@@ -21,13 +21,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from types import MappingProxyType
+from functools import cache, lru_cache
 
 from .nlu import KINDS, match, phrases
 
 __all__ = ["jsgf", "vosk_grammar", "vosk_grammar_of", "words", "words_of", "phrase_set", "normalised", "word_graph",
-           "graph_of", "WordGraph", "UNKNOWN_WORD", "KINDS", "phrase_intents"]
+           "graph_of", "WordGraph", "UNKNOWN_WORD", "KINDS", "phrase_intent"]
 
 UNKNOWN_WORD = "[unk]"
 _END = ""  # key marking the end of a phrase in the prefix tree
@@ -44,17 +43,16 @@ def phrase_set(kind: str) -> frozenset[str]:
     return normalised(phrases(kind))
 
 
-@cache
-def phrase_intents(kind: str) -> MappingProxyType:
-    """phrase -> the intent it reads as under ``kind``, for every phrase of the grammar: what a recognizer
-    needs for its safety checks (prefer an Emergency; ask more of a No) without matching text itself.
+@lru_cache(maxsize=8192)
+def phrase_intent(phrase: str, kind: str) -> str | None:
+    """The intent a phrase of the grammar for ``kind`` reads as (None for a phrase not in it): what a
+    recognizer needs for its safety checks (prefer an Emergency; ask more of a No) without matching text
+    itself. Read phrase by phrase as they come up, so a grammar's first answer does not pay for them all.
 
     A phrase that answers "no" with more words ("no i can't": Ability, a no wherever "I can't" says nothing
     of the question) counts as "No" here, so it gets a No's stricter checks."""
-    return MappingProxyType({phrase: _safety_intent(phrase, kind) for phrase in phrase_set(kind)})
-
-
-def _safety_intent(phrase: str, kind: str) -> str | None:
+    if phrase not in phrase_set(kind):
+        return None
     heard = match(phrase, kind)
     if heard.intent == "Ability" and str(heard.slots.get("ability", "")).startswith("no_"):
         return "No"

@@ -133,7 +133,7 @@ def _transitions(sentences: frozenset[str]) -> tuple[int, int, list[tuple]]:
 
 def _intent(phrase: str, kind: str) -> str | None:
     """The intent of a grammar phrase, from the grammar export (a phrase that answers "no" counts as No)."""
-    return grammars.phrase_intents(kind).get(phrase)
+    return grammars.phrase_intent(phrase, kind)
 
 
 def confidence_from_gap(gap_per_frame: float) -> float:
