@@ -157,10 +157,6 @@ def section(results: dict[str, tuple[dict, dict]], baseline: str) -> str:
     return "\n".join([*lines, HISTORY, ""])
 
 
-def write_section(text: str) -> None:
-    replace_section(HEADING, text)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Measure how the typed path hears red flags in natural answers "
                                      "(tests/data/red_flag_corpus.yaml), optionally against another commit.")
@@ -178,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             CORPUS = corpus
             results[corpus.name] = (measure(), _against(args.against or BASELINE))
         text = section(results, args.against or BASELINE)
-        write_section(text)
+        replace_section(HEADING, text)
         print(text)
         return 0
     if args.corpus:

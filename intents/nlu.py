@@ -76,11 +76,7 @@ it comes back as Number and the dialogue should ask for the unit rather than gue
 MAX_WORDS = 40
 """Longer texts are cut to this many words for whole-text matching (no template is that long)."""
 
-REQUEST = "emergency_requested"
-"""The red-flag reader's name for a request for an ambulance or the emergency number."""
 
-MAX_SPOT_WORDS = 1000
-"""Emergency spotting reads this many words: an emergency at the end of a long message is still heard."""
 
 _FILLERS = (
     "um", "umm", "uh", "uhh", "er", "erm", "ehm", "hmm", "hm", "ah", "oh", "well", "like", "so", "okay",
@@ -213,7 +209,7 @@ def _readings(text: str) -> tuple[tuple[Reading, ...], float]:
             break
     if any(name == "Emergency" for name, _slots_items in readings):
         return readings, confidence
-    spotted = red_flag_slots(" ".join(words[:MAX_SPOT_WORDS]))
+    spotted = red_flag_slots(text)
     if spotted is not None:
         return (("Emergency", tuple(spotted.items())),), CONFIDENCE["spotted"]
     return readings, confidence
@@ -226,7 +222,7 @@ def red_flag_slots(text: str, about: tuple[str, ...] = ()) -> dict | None:
     found = verdict(text, about)
     if found is None or found.action != "emergency":
         return None
-    return {} if found.finding == REQUEST else {"symptom": found.finding}
+    return found.slots
 
 
 def _attempts(text: str):

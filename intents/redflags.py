@@ -43,11 +43,16 @@ __all__ = ["LEXICON", "Mention", "Verdict", "mentions", "said", "verdict", "word
 LEXICON = Path(__file__).parent / "lexicon" / "en.yaml"
 
 SAID, DENIED, DOUBT = "said", "denied", "doubt"
+REQUEST = "emergency_requested"
+"""The reader's name for a request for an ambulance or the emergency number (a finding of the triage)."""
 STRONG, WEAK = "strong", "weak"
 BREAK = "|"
 ASKED = "?"
 """A question mark: a clause break that also marks an echo ("coughing blood? no!")."""
 BREAKS = frozenset([BREAK, ASKED])
+MAX_WORDS = 1000
+"""The reader reads this many words of a text: a red flag at the end of a long message is still heard, and
+a pasted page costs well under a second."""
 _MAX_TRIGGER_WORDS = 3
 _GAP_WORDS = 6
 
@@ -73,6 +78,12 @@ class Verdict:
     finding: str
     action: str
 
+    @property
+    def slots(self) -> dict[str, str]:
+        """The Emergency intent's slots for it: the symptom, or none for a request for help ("call 911"),
+        as the Emergency templates give them."""
+        return {} if self.finding == REQUEST else {"symptom": self.finding}
+
 
 @dataclass(frozen=True)
 class _Entry:
@@ -85,6 +96,7 @@ class _Entry:
     unless: frozenset[str]
     unless_strong: bool
     doubt_is_said: bool
+    sources: tuple[str, ...] = ()
     red_flag: bool = True
     """False for the other findings (lexicon section `findings`): they answer questions, never raise alarms."""
 
@@ -203,6 +215,7 @@ def _lexicon() -> _Lexicon:
                 unless=frozenset(spec.get("unless", ())),
                 unless_strong=bool(spec.get("unless_strong", False)),
                 doubt_is_said=spec.get("in_doubt") == SAID,
+                sources=tuple(spec.get("source", ())),
                 red_flag=section == "red_flags",
             )
             for section in ("red_flags", "findings")
@@ -233,9 +246,7 @@ def _lexicon() -> _Lexicon:
 
 def sources() -> dict[str, tuple[str, ...]]:
     """The source keys each red flag's phrasing names (checked against triage.rules.SOURCES in tests)."""
-    with LEXICON.open(encoding="utf-8") as source:
-        data = yaml.safe_load(source)
-    return {name: tuple(spec.get("source", ())) for name, spec in data["red_flags"].items()}
+    return {entry.finding: entry.sources for entry in _lexicon().entries if entry.red_flag}
 
 
 # ---- reading ----------------------------------------------------------------------------------------------
@@ -245,7 +256,7 @@ def mentions(text: str, about: Iterable[str] = ()) -> list[Mention]:
     """Every red flag text says, denies or leaves in doubt, in order. `about`: the findings of the open
     question, which make some words the sign itself ("blood" while a cough is being asked about)."""
     lexicon = _lexicon()
-    words = words_of(text)
+    words = words_of(" ".join(text.split()[:MAX_WORDS]))
     joined = " ".join(words) + " "
     asked_about = frozenset(about)
     found: list[Mention] = []
@@ -324,13 +335,6 @@ def _other_thing(lexicon: _Lexicon, entry: _Entry, words: list[str], start: int,
                                                     for word in words[max(clause_start, index - 4):index]):
             return True
     return False
-
-
-def _clause(words: list[str], start: int, end: int) -> list[str]:
-    """The words of the clause (between punctuation) that holds words[start:end]."""
-    first = max((index for index in range(start) if words[index] in BREAKS), default=-1) + 1
-    last = next((index for index in range(end, len(words)) if words[index] in BREAKS), len(words))
-    return words[first:last]
 
 
 def _in_the_past(lexicon: _Lexicon, words: list[str], start: int, end: int) -> bool:

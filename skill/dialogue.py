@@ -11,7 +11,7 @@ The state is a small JSON-able dict, so a stateless front end (Alexa) can carry 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -39,8 +39,6 @@ MAX_MISSES = 2
 STATE_VERSION = 1
 RED_FLAGS = names_in_group("red_flag")
 _BY_RED_FLAG_QUESTION = {q.id: q.findings for q in QUESTIONS if set(q.findings) & set(RED_FLAGS)}
-MAX_READ_WORDS = 1000
-"""The red-flag net reads this many words of an answer (as the matcher does)."""
 _VOLUNTEERED = frozenset(RED_FLAGS) | frozenset(names_in_group("said"))
 _SINGLE_QUESTION = {q.findings[0]: q for q in QUESTIONS if len(q.findings) == 1}
 _VALUE_INTENTS = {"Side": "side", "Duration": "duration", "Number": "number", "Location": "location"}
@@ -155,17 +153,16 @@ def _red_flag_net(heard: Heard, open_qid: str | None) -> tuple[Heard, str | None
     question). A red flag said (or left in doubt) makes the answer an Emergency; a word that only points
     at one, in an answer not otherwise understood, gives the finding to check in one line. The reader only
     ever raises: an answer it reads as a denial is left to the templates, so a misreading costs a question,
-    never a red flag. Texts without words (Alexa's intents) pass as they are; a long text is read up to
-    MAX_READ_WORDS words."""
+    never a red flag. Texts without words (Alexa's intents) pass as they are; the reader caps how much of a
+    long text it reads."""
     if heard.intent == "Emergency" or not heard.text:
         return heard, None
     about = by_id(open_qid).findings if open_qid else ()
-    found = red_flag_verdict(" ".join(heard.text.split()[:MAX_READ_WORDS]), about)
+    found = red_flag_verdict(heard.text, about)
     if found is None:
         return heard, None
     if found.action == "emergency":
-        slots = {} if found.finding == "emergency_requested" else {"symptom": found.finding}
-        return Heard(heard.text, "Emergency", slots, heard.confidence or 0.7), None
+        return Heard(heard.text, "Emergency", found.slots, heard.confidence or 0.7), None
     return heard, (found.finding if heard.intent is None else None)
 
 
@@ -178,10 +175,10 @@ def _check_red_flag(turn: Turn, finding: str) -> Turn:
     state["open"], state["misses"] = question.id, 0
     if question.id not in state["asked"]:
         state["asked"].append(question.id)
-    reprompt = f"{question.reprompt} {EXPECT[question.kind]}"
-    text = question.confirm or question.text
-    turn.events.append(Ask(question.id, question.kind, question.findings, text, ssml(text, state["number"]),
-                           reprompt))
+    ask = _ask_event(question, state["number"])
+    if question.confirm:
+        ask = replace(ask, text=question.confirm, ssml=ssml(question.confirm, state["number"]))
+    turn.events.append(ask)
     log.info("asking to confirm a red flag")
     return turn
 
@@ -413,7 +410,7 @@ def _said_in_own_words(question: Question, text: str) -> str | None:
     a misreading can cost a question, never lower the outcome."""
     if not text or not set(question.findings) <= _ONLY_RAISE:
         return None
-    found = red_flag_said(" ".join(text.split()[:MAX_READ_WORDS]), question.findings)
+    found = red_flag_said(text, question.findings)
     return {"said": "yes", "doubt": "unknown"}.get(found or "")
 
 
