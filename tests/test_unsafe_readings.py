@@ -421,3 +421,10 @@ def test_the_assess_summary_lists_the_findings_given():
     summary = clinician_summary(outcome)
     assert "Answers given:\n- none" not in summary
     assert "- swelling: yes" in summary and "- short of breath: no" in summary and "- side: left" in summary
+
+
+@pytest.mark.parametrize("question", ["swelling", "side", "cannot_bear_weight"])
+def test_a_bare_i_cant_stand_stays_a_limb_weakness_emergency(question):
+    """It was one before issue 10; "I can't stand on it" is the weight-bearing answer, "I can't stand up" stays."""
+    turn, asked = converse({question: "I can't stand"})
+    assert asked[-1] == (question, "I can't stand") and turn.result.level == "EMERGENCY"
