@@ -44,8 +44,9 @@ from intents import Heard, load_intents
 from intents.alexa import SLOTS, our_intent_name
 from skill.dialogue import Dialogue
 from skill.events import Ask, Result, Say
-from skill.replies import reply, ssml
+from skill.replies import ssml
 from skill.safety import emergency_advice
+from skill.texts import texts
 
 __all__ = ["build_skill", "skill_builder", "lambda_handler", "heard_from_intent", "duration_minutes"]
 
@@ -61,14 +62,7 @@ _ANSWERS = frozenset({"Yes", "No", "DontKnow", "Ability", "Side", "Location", "D
 _NEEDS_SLOT = {"Side": "side", "Location": "location", "Duration": "minutes", "Number": "number",
                "Ability": "ability"}
 _SPEAK = re.compile(r"^\s*<speak>|</speak>\s*$")
-_LEVEL_TITLES = {
-    "EMERGENCY": "Emergency: call for help now",
-    "URGENT": "See a doctor today",
-    "ROUTINE": "See a doctor in the coming days",
-    "SELF_CARE": "Probably a cramp: self-care",
-}
 _DURATION_ANCHOR = datetime(2000, 1, 1)
-_SORRY = "Sorry, something went wrong on my side."
 
 
 # ---- mapping a request to a Heard -------------------------------------------------------------------------
@@ -149,8 +143,8 @@ def _speech(events: list) -> str:
     return " ".join(part for part in parts if part)
 
 
-def _card(result: Result) -> SimpleCard:
-    title = _LEVEL_TITLES.get(result.level, "Leg check")
+def _card(result: Result, locale: str | None) -> SimpleCard:
+    title = texts(locale).title(result.level)
     content = "\n\n".join(part for part in (result.advice, result.safety_net, result.summary,
                                               result.disclaimer) if part)
     return SimpleCard(title=title, content=content)
@@ -165,7 +159,7 @@ def render(handler_input: HandlerInput, turn: Any) -> Response:
         builder.ask(_reprompt(question.reprompt, turn.state.get("number", "")))
         return builder.response
     if turn.result is not None:
-        builder.set_card(_card(turn.result))
+        builder.set_card(_card(turn.result, turn.state.get("locale")))
     builder.set_should_end_session(True)
     return builder.response
 
@@ -284,7 +278,8 @@ class ErrorHandler(AbstractExceptionHandler):
         if _emergency_was_heard(handler_input, dialogue):
             builder.speak(_inner(ssml(dialogue.emergency_text(), dialogue.number)))
         else:
-            text = f"{_SORRY} {reply('stop_incomplete', number=dialogue.number)}"
+            words = texts(dialogue.locale)
+            text = f"{words.reply('sorry')} {words.reply('stop_incomplete', number=dialogue.number)}"
             builder.speak(_inner(ssml(text, dialogue.number)))
         return builder.set_should_end_session(True).response
 

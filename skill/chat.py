@@ -17,6 +17,7 @@ from intents import Heard, match
 from .dialogue import Dialogue, Turn
 from .events import Ask, Event, Result
 from .safety import SafetyNet
+from .texts import Texts, texts
 
 __all__ = ["emit_json", "run_chat", "run_json", "heard_from_line"]
 
@@ -25,7 +26,6 @@ log = logging.getLogger(__name__)
 MAX_LINE = 2000
 """Characters of one typed answer that are read; a longer one is cut, with a message (no answer is that
 long: the matcher reads 40 words, the red-flag reader 1000)."""
-CUT_MESSAGE = f"That was a long answer: I read its first {MAX_LINE} characters."
 
 
 def emit_json(event: Event | dict[str, Any], out: IO[str], **extra: Any) -> None:
@@ -81,7 +81,7 @@ def _json_loop(dialogue: Dialogue, net: SafetyNet, lines: Iterator[str], out: IO
             continue
         else:
             if len(line) > MAX_LINE:
-                emit_json({"type": "error", "text": CUT_MESSAGE}, out)
+                emit_json({"type": "error", "text": _cut_message(dialogue)}, out)
                 line = line[:MAX_LINE]
             heard = _heard_or_error(line, turn.open_question, out)
             if heard is None:
@@ -113,10 +113,10 @@ def run_chat(dialogue: Dialogue, ask: Callable[[str], str] = input, say: Callabl
         turn = dialogue.start()
         while True:
             net.saw(state=turn.state)
-            _show(turn, say)
+            _show(turn, say, texts(dialogue.locale))
             if turn.finished:
                 return 0
-            heard = _read_answer(turn.open_question, ask, say)
+            heard = _read_answer(dialogue, turn.open_question, ask, say)
             net.saw(heard=heard)
             turn = dialogue.respond(turn.state, heard)
     except Exception:
@@ -124,7 +124,12 @@ def run_chat(dialogue: Dialogue, ask: Callable[[str], str] = input, say: Callabl
         raise
 
 
-def _read_answer(question: Ask, ask: Callable[[str], str], say: Callable[[str], None] = print) -> Heard:
+def _cut_message(dialogue: Dialogue) -> str:
+    return texts(dialogue.locale).reply("line_cut", limit=MAX_LINE)
+
+
+def _read_answer(dialogue: Dialogue, question: Ask, ask: Callable[[str], str],
+                 say: Callable[[str], None] = print) -> Heard:
     """One typed answer: a blank Enter asks again without counting as a miss; a long one is cut, saying so."""
     while True:
         try:
@@ -135,17 +140,17 @@ def _read_answer(question: Ask, ask: Callable[[str], str], say: Callable[[str], 
             break
         say(question.text)
     if len(text) > MAX_LINE:
-        say(CUT_MESSAGE)
+        say(_cut_message(dialogue))
         text = text[:MAX_LINE]
     return match(text, question.kind)
 
 
-def _show(turn: Turn, say: Callable[[str], None]) -> None:
+def _show(turn: Turn, say: Callable[[str], None], words: Texts) -> None:
     for event in turn.events:
         if isinstance(event, Result) and not event.complete:
-            say("\nThe check was not finished.")
+            say("\n" + words.word("not_finished"))
         elif isinstance(event, Result):
-            say(f"\nOutcome: {event.level.replace('_', ' ').lower()}")
+            say("\n" + words.word("outcome", level=event.level.replace("_", " ").lower()))
             for reason in event.reasons:
                 say(f"- {reason}")
         else:

@@ -14,6 +14,7 @@ from .chat import emit_json, run_chat, run_json
 from .dialogue import Dialogue
 from .locale import emergency_number
 from .review import review_sheet
+from .settings import SettingsError, add_config_option, settings_from_args
 
 __all__ = ["register", "add_locale_options", "dialogue_from_args"]
 
@@ -53,9 +54,13 @@ def register(subparsers: Any) -> None:
     rules.set_defaults(func=_rules)
 
     start = subparsers.add_parser("start", help="start legcheck: voice if a microphone is present, else typed",
-                                  description="What `make run` starts.")
+                                  description="What `make run` starts. It reads the voice settings (see "
+                                  "`legcheck voice --help`); their locale and emergency number apply to the "
+                                  "typed conversation too.")
     add_locale_options(start)
-    start.set_defaults(func=_start)
+    add_config_option(start)
+    # no --locale given: the voice settings decide (their default is en-US)
+    start.set_defaults(func=_start, locale=None)
 
 
 def _chat(args: argparse.Namespace) -> int:
@@ -102,18 +107,23 @@ def _assess(args: argparse.Namespace) -> int:
 
 def _rules(args: argparse.Namespace) -> int:
     dialogue = _dialogue_or_exit(args)
-    print(review_sheet(dialogue.number, dialogue.advice_line), end="")
+    print(review_sheet(dialogue.number, dialogue.advice_line, dialogue.locale), end="")
     return 0
 
 
 def _start(args: argparse.Namespace) -> int:
     from speech.audio import has_microphone  # the speech stack loads only when it is used
 
-    dialogue = _dialogue_or_exit(args)
+    try:
+        settings = settings_from_args(args)
+    except SettingsError as error:
+        print(f"legcheck: {error}", file=sys.stderr)
+        return 2
+    dialogue = Dialogue(locale=settings.locale, emergency_number=settings.emergency_number)  # number checked
     if not has_microphone():
         print("No microphone found: starting the typed conversation. Type your answers.\n")
         return run_chat(dialogue)
     from .voice_cli import start_voice
 
     print("Microphone found: starting the voice conversation. Speak after each question.\n")
-    return start_voice(args)
+    return start_voice(settings)

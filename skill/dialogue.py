@@ -18,17 +18,18 @@ from typing import Any
 from intents import Heard
 from intents.redflags import said as red_flag_said
 from intents.redflags import verdict as red_flag_verdict
-from triage import FINDINGS, Answer, Assessment, Findings, Level, assess, clinician_summary, evaluate
+from triage import FINDINGS, Assessment, Findings, Level, assess, clinician_summary, evaluate
 from triage.advice import EMERGENCY_ADVICE
-from triage.engine import Evaluation, any_met
 from triage.findings import BOUNDS, OLDER_AGE, SEVERE_PAIN_SCORE, FindingsError, lasting_answer, names_in_group
-from triage.rules import RULES, Rule
+from triage.plan import next_question as plan_next_question
+from triage.rules import RULES
 
 from .events import Ask, Event, Result, Say
-from .locale import advice_line, known_locale, normalise_locale
 from .locale import emergency_number as number_for_locale
+from .locale import known_locale, normalise_locale
 from .questions import ORDER, QUESTIONS, Question, by_id
-from .replies import EXPECT, HEADLINES, reply, ssml
+from .replies import ssml
+from .texts import Texts, texts
 
 __all__ = ["Dialogue", "Turn", "StateError", "checked_state", "emergency_heard", "MAX_MISSES"]
 
@@ -60,7 +61,7 @@ class Turn:
         qid = self.state.get("open")
         if self.finished or not qid:
             return None
-        return _ask_event(by_id(qid), self.state["number"])
+        return _ask_event(qid, self.state["number"], self.state["locale"])
 
     @property
     def result(self) -> Result | None:
@@ -73,7 +74,7 @@ class Dialogue:
     def __init__(self, locale: str | None = "en-US", emergency_number: str | None = None) -> None:
         self.locale = normalise_locale(locale)
         self.number = number_for_locale(self.locale, emergency_number)
-        self.advice_line = advice_line(self.locale)
+        self.advice_line = texts(self.locale).advice_line
         if not known_locale(self.locale) and not emergency_number:
             _warn_unknown_locale(self.locale, self.number)
 
@@ -86,7 +87,7 @@ class Dialogue:
 
     def start(self) -> Turn:
         turn = Turn(self.new_state())
-        _say(turn, reply("welcome", number=self.number), "welcome")
+        _say(turn, "welcome", number=self.number)
         return _advance(turn)
 
     def respond(self, state: dict[str, Any], heard: Heard) -> Turn:
@@ -175,9 +176,10 @@ def _check_red_flag(turn: Turn, finding: str) -> Turn:
     state["open"], state["misses"] = question.id, 0
     if question.id not in state["asked"]:
         state["asked"].append(question.id)
-    ask = _ask_event(question, state["number"])
-    if question.confirm:
-        ask = replace(ask, text=question.confirm, ssml=ssml(question.confirm, state["number"]))
+    ask = _ask_event(question.id, state["number"], state["locale"])
+    confirm = by_id(question.id, state["locale"]).confirm
+    if confirm:
+        ask = replace(ask, text=confirm, ssml=ssml(confirm, state["number"]))
     turn.events.append(ask)
     log.info("asking to confirm a red flag")
     return turn
@@ -299,46 +301,10 @@ def _apply_answer(question: Question, answer: str, raw: dict[str, Any], any_yes:
 
 # ---- choosing the next question ----------------------------------------------------------------------------
 
-def _wanted(result: Evaluation) -> set[str]:
-    """Findings still unknown that appear in a rule which could raise the level above what is certain."""
-    wanted: set[str] = set()
-    for rule, unknown in zip(result.undecided, result.open_findings, strict=True):
-        if rule.level > result.floor:
-            wanted.update(unknown)
-    return wanted
-
-
-def _unsure(state: dict[str, Any]) -> set[str]:
-    """Findings the person was asked about on their own and could not answer: they stay unknown."""
-    return {by_id(qid).findings[0] for qid, answer in state["answers"].items()
-            if answer == "unknown" and len(by_id(qid).findings) == 1}
-
-
-def _locked(rule: Rule, findings: Findings, unsure: set[str]) -> bool:
-    """True if no answer still to come can rule this possible rule out (what keeps it open is unanswerable)."""
-    answers = findings.answers
-    fixed = all(name in unsure for name in rule.all + rule.none if answers.get(name, Answer.UNKNOWN) is Answer.UNKNOWN)
-    return fixed and (any_met(rule, findings) or any(name in unsure for name in rule.any))
-
-
-def _outcome_fixed(state: dict[str, Any], findings: Findings, result: Evaluation) -> bool:
-    """The cautious level can no longer change: it is certain, or held up by answers the person cannot give."""
-    if result.settled:
-        return True
-    unsure = _unsure(state)
-    return any(rule.level == result.level and _locked(rule, findings, unsure) for rule in result.undecided)
-
-
 def next_question(state: dict[str, Any]) -> Question | None:
-    findings = findings_of(state)
-    result = evaluate(findings)
-    if _outcome_fixed(state, findings, result):
-        return None
-    wanted = _wanted(result)
-    for question in QUESTIONS:
-        if question.id not in state["answers"] and wanted.intersection(question.findings):
-            return question
-    return None
+    """The planner's next question for this state (triage.plan), or None when the outcome is settled."""
+    planned = plan_next_question(findings_of(state), state["answers"])
+    return by_id(planned.id) if planned else None
 
 
 def _advance(turn: Turn) -> Turn:
@@ -349,16 +315,17 @@ def _advance(turn: Turn) -> Turn:
     state["open"], state["misses"] = question.id, 0
     if question.id not in state["asked"]:
         state["asked"].append(question.id)
-    turn.events.append(_ask_event(question, state["number"]))
+    turn.events.append(_ask_event(question.id, state["number"], state["locale"]))
     return turn
 
 
 @lru_cache(maxsize=512)
-def _ask_event(question: Question, number: str) -> Ask:
-    """The Ask for a question (cached: a pure function of two immutable values, built about 3 times a turn)."""
-    text = question.text
-    reprompt = f"{question.reprompt} {EXPECT[question.kind]}"
-    return Ask(question.id, question.kind, question.findings, text, ssml(text, number), reprompt)
+def _ask_event(qid: str, number: str, locale: str) -> Ask:
+    """The Ask for a question in a locale's words (cached: a pure function of three immutable values, built
+    about 3 times a turn)."""
+    question, words = by_id(qid, locale), texts(locale)
+    reprompt = f"{question.reprompt} {words.expect(question.kind)}"
+    return Ask(question.id, question.kind, question.findings, question.text, ssml(question.text, number), reprompt)
 
 
 # ---- intents -----------------------------------------------------------------------------------------------
@@ -369,7 +336,7 @@ def _answer(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
     if answer is None and heard.intent is None:
         answer = _said_in_own_words(question, heard.text)
     if answer is None and heard.intent in _VALUE_INTENTS and _note_value(turn.state, heard):
-        _say(turn, reply("noted_value"), "noted_value")
+        _say(turn, "noted_value")
         return _reask(turn, question)
     if answer is None:
         return _miss(turn, question)
@@ -482,15 +449,15 @@ def _miss(turn: Turn, question: Question) -> Turn:
     state = turn.state
     state["misses"] += 1
     if state["misses"] < MAX_MISSES:
-        _say(turn, reply("not_understood", expect=EXPECT[question.kind]), "not_understood")
+        _say(turn, "not_understood", expect=_texts(turn).expect(question.kind))
         return _reask(turn, question)
-    _say(turn, reply("give_up"), "give_up")
+    _say(turn, "give_up")
     _record(state, question, "unknown", {})
     return _advance(turn)
 
 
 def _reask(turn: Turn, question: Question) -> Turn:
-    turn.events.append(_ask_event(question, turn.state["number"]))
+    turn.events.append(_ask_event(question.id, turn.state["number"], turn.state["locale"]))
     return turn
 
 
@@ -499,12 +466,12 @@ def _emergency(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
     # A named sign is recorded as itself; a request for an ambulance or an emergency number as that request
     # (a finding of its own, so that signs denied earlier cannot outweigh it).
     turn.state["volunteered"][symptom if symptom in FINDINGS else "emergency_requested"] = "yes"
-    _say(turn, reply("emergency_now", number=turn.state["number"]), "emergency_now")
+    _say(turn, "emergency_now", number=turn.state["number"])
     return _finish(turn, complete=True)
 
 
 def _help(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
-    _say(turn, reply("help", number=turn.state["number"]), "help")
+    _say(turn, "help", number=turn.state["number"])
     return _reask(turn, by_id(turn.state["open"]))
 
 
@@ -513,17 +480,18 @@ def _repeat(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
 
 
 def _why(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
-    question = by_id(turn.state["open"])
-    _say(turn, f"{reply('why_intro', why=question.why)} {_reasons_so_far(turn.state)}", "why")
+    question = by_id(turn.state["open"], turn.state["locale"])
+    words = _texts(turn)
+    _say_text(turn, f"{words.reply('why_intro', why=question.why)} {_reasons_so_far(turn.state, words)}", "why")
     return _reask(turn, question)
 
 
-def _reasons_so_far(state: dict[str, Any]) -> str:
+def _reasons_so_far(state: dict[str, Any], words: Texts) -> str:
     findings = findings_of(state)
     result = evaluate(findings)
     if result.floor is Level.SELF_CARE:
-        return reply("why_nothing_yet")
-    return reply("why_so_far", reasons=" ".join(assess(findings, state["number"]).reasons))
+        return words.reply("why_nothing_yet")
+    return words.reply("why_so_far", reasons=" ".join(assess(findings, state["number"]).reasons))
 
 
 def _back(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
@@ -543,11 +511,11 @@ def _go_back(turn: Turn) -> Turn:
     state = turn.state
     answered = [qid for qid in state["asked"] if qid in state["answers"]]
     if not answered:
-        _say(turn, reply("back_first"), "back_first")
+        _say(turn, "back_first")
         return _reask(turn, by_id(state["open"]))
     previous = by_id(answered[-1])
     _forget(state, previous.id)
-    _say(turn, reply("back"), "back")
+    _say(turn, "back")
     return _reask(turn, previous)
 
 
@@ -579,7 +547,7 @@ def _correct_last(dialogue: Dialogue, turn: Turn, correction: Heard) -> Turn:
         state["answers"].pop(target.id)
         state["qvalues"].pop(target.id, None)
         state["open"], state["misses"] = target.id, 0
-        _say(turn, reply("back"), "back")
+        _say(turn, "back")
         return _reask(turn, target)
     return _change(turn, target, answer, {})
 
@@ -593,17 +561,19 @@ def _change(turn: Turn, question: Question, answer: str, values: dict[str, Any])
         state["qvalues"][question.id] = values
     else:
         state["qvalues"].pop(question.id, None)
-    _say(turn, reply("changed", question=question.text, answer=_answer_words(answer, values)), "changed")
+    words = _texts(turn)
+    _say(turn, "changed", question=by_id(question.id, turn.state["locale"]).text,
+         answer=_answer_words(answer, values, words))
     return _advance(turn)
 
 
-def _answer_words(answer: str, values: dict[str, Any]) -> str:
+def _answer_words(answer: str, values: dict[str, Any], words: Texts) -> str:
     side = values.get("side")
     if side:
-        return "both legs" if side == "both" else f"the {side} leg only"
+        return words.word("both_legs") if side == "both" else words.word("one_leg", side=words.word(side))
     if "duration_minutes" in values:
-        return f"{values['duration_minutes']:g} minutes"
-    return {"yes": "yes", "no": "no"}.get(answer, "not sure")
+        return words.word("minutes", minutes=f"{values['duration_minutes']:g}")
+    return words.word(answer if answer in ("yes", "no") else "unknown")
 
 
 def _forget(state: dict[str, Any], qid: str) -> None:
@@ -633,7 +603,7 @@ def _start_over(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
     keep = turn.state
     fresh = Turn(dialogue.new_state())
     fresh.state["number"], fresh.state["locale"] = keep["number"], keep["locale"]
-    _say(fresh, reply("start_over"), "start_over")
+    _say(fresh, "start_over")
     return _advance(fresh)
 
 
@@ -646,7 +616,7 @@ def _after_end(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
         return _start_over(dialogue, turn, heard)
     if heard.intent == "Repeat":
         return _finish(turn, complete=turn.state["complete"], repeat=True)
-    _say(turn, reply("finished"), "finished")
+    _say(turn, "finished")
     return turn
 
 
@@ -667,20 +637,20 @@ def _finish(turn: Turn, complete: bool, repeat: bool = False) -> Turn:
     state = turn.state
     state.update(open=None, done=True, complete=complete)
     number = state["number"]
-    outcome = assess(findings_of(state), number, advice_line(state["locale"]))
+    outcome = assess(findings_of(state), number, texts(state["locale"]).advice_line)
     emergency = outcome.level is Level.EMERGENCY and outcome.settled  # certain, not only cautious
     if not complete and not emergency:
-        _say(turn, reply("stop_incomplete", number=number), "stop_incomplete")
+        _say(turn, "stop_incomplete", number=number)
     else:
-        _say(turn, _outcome_text(outcome), f"outcome_{outcome.level.name.lower()}")
+        _say_text(turn, _outcome_text(outcome, _texts(turn)), f"outcome_{outcome.level.name.lower()}")
     turn.events.append(_result(state, outcome, complete))
     if not repeat:
         log.info("finished level=%s complete=%s questions=%d", outcome.level.name, complete, _asked_count(state))
     return turn
 
 
-def _outcome_text(outcome: Assessment) -> str:
-    return f"{HEADLINES[outcome.level.name]} {outcome.advice} {outcome.safety_net} {outcome.disclaimer}"
+def _outcome_text(outcome: Assessment, words: Texts) -> str:
+    return f"{words.headline(outcome.level.name)} {outcome.advice} {outcome.safety_net} {outcome.disclaimer}"
 
 
 def _asked_count(state: dict[str, Any]) -> int:
@@ -689,13 +659,14 @@ def _asked_count(state: dict[str, Any]) -> int:
 
 def _answer_log(state: dict[str, Any]) -> list[tuple[str, str]]:
     entries = []
+    words = texts(state["locale"])
     for qid in state["asked"]:
-        answer = state["answers"].get(qid, "not answered")
+        answer = state["answers"].get(qid, words.word("not_answered"))
         values = state["qvalues"].get(qid, {})
         detail = "".join(f" ({name}: {value})" for name, value in values.items())
-        entries.append((by_id(qid).text, answer + detail))
+        entries.append((by_id(qid, state["locale"]).text, answer + detail))
     for name, value in {**state["values"], **state["volunteered"]}.items():
-        entries.append((f"Said without being asked: {name}", str(value)))
+        entries.append((words.word("volunteered", name=name), str(value)))
     return entries
 
 
@@ -715,5 +686,14 @@ def _result(state: dict[str, Any], outcome: Assessment, complete: bool) -> Resul
     )
 
 
-def _say(turn: Turn, text: str, key: str) -> None:
+def _texts(turn: Turn) -> Texts:
+    return texts(turn.state["locale"])
+
+
+def _say(turn: Turn, key: str, **values: Any) -> None:
+    """Say the reply `key` in the conversation's locale."""
+    _say_text(turn, _texts(turn).reply(key, **values), key)
+
+
+def _say_text(turn: Turn, text: str, key: str) -> None:
     turn.events.append(Say(text, ssml(text, turn.state["number"]), key))

@@ -1,11 +1,11 @@
-"""Emergency numbers by locale (safety rule 6: the product gives the local emergency number)."""
+"""Emergency numbers by locale (safety rule 6: the product gives the local emergency number). The health
+advice line each country's same-day advice names is a text of the locale (skill/texts)."""
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["EMERGENCY_NUMBERS", "DEFAULT_NUMBER", "ADVICE_LINES", "advice_line", "emergency_number",
-           "normalise_locale", "known_locale"]
+__all__ = ["EMERGENCY_NUMBERS", "DEFAULT_NUMBER", "emergency_number", "normalise_locale", "known_locale"]
 
 EMERGENCY_NUMBERS = {
     "en-US": "911",
@@ -18,18 +18,6 @@ EMERGENCY_NUMBERS = {
 }
 DEFAULT_NUMBER = "112"
 
-ADVICE_LINES = {
-    # locale: (what the advice says, the service's own page)
-    "en-GB": ("NHS 111", "https://www.nhs.uk/111 (as linked by NHS trusts: https://neas.nhs.uk/your-service/111)"),
-    "en-AU": ("healthdirect on 1800 022 222", "https://www.healthdirect.gov.au/what-care-do-i-need"),
-    "en-NZ": ("Healthline on 0800 611 116", "https://www.health.govt.nz/your-health/services-and-support/"
-              "health-care-services/healthline/common-questions-about-healthline"),
-    "en-CA": ("811, the health line in most provinces", "https://www.hss.gov.nt.ca/en/services/811/"
-              "frequently-asked-questions ; http://healthpei.ca/811"),
-}
-"""The health advice line the urgent advice names, by locale, each with its source. Where there is no one
-national line (the US, Ireland, India), none is named rather than a wrong one."""
-
 _NUMBER = re.compile(r"^[0-9]{2,6}$")
 
 
@@ -39,11 +27,6 @@ def normalise_locale(locale: str | None) -> str:
         return "en-US"
     lang, _, region = locale.replace("_", "-").partition("-")
     return f"{lang.lower()}-{region.upper()}" if region else lang.lower()
-
-
-def advice_line(locale: str | None) -> str:
-    """The health advice line to name in the urgent advice, or "" (see ADVICE_LINES)."""
-    return ADVICE_LINES.get(normalise_locale(locale), ("", ""))[0]
 
 
 def known_locale(locale: str | None) -> bool:

@@ -1,6 +1,6 @@
 """`legcheck rules`: the clinician's review sheet, in Markdown: every rule in plain words with its sources,
 the thresholds, every question (with why it is asked) and every advice and reply text. Made from the same
-data the product runs on (triage/protocol/en.yaml, skill/questions.py, skill/replies.py, triage/advice.py).
+data the product runs on (triage/protocol/en.yaml, triage/texts/en.yaml, skill/texts/en.yaml).
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from triage import FINDINGS, RULES, SOURCES
 from triage import advice as advice_texts
 from triage.protocol import load as load_protocol
 
-from .questions import QUESTIONS
-from .replies import EXPECT, HEADLINES, REPLIES
+from .questions import questions
+from .texts import texts
 
 __all__ = ["review_sheet"]
 
@@ -38,7 +38,7 @@ class _Filled(dict):
         return f"<{key}>"
 
 
-def review_sheet(number: str = "999", advice_line: str = "") -> str:
+def review_sheet(number: str = "999", advice_line: str = "", locale: str | None = None) -> str:
     lines = ["# legcheck: clinical review sheet", "",
              "Made from the data the product runs on. A rule fires when all its findings are present; unknown "
              "answers are read the cautious way (they can only raise the level). The most urgent rule that "
@@ -54,16 +54,18 @@ def review_sheet(number: str = "999", advice_line: str = "") -> str:
         sources = f" ({', '.join(spec['sources'])})" if spec.get("sources") else ""
         lines.append(f"- {name} = {spec['value']}: {spec['meaning']}{sources}")
     lines += ["", "## Questions, in the order they are considered", ""]
-    for question in QUESTIONS:
+    words = texts(locale)
+    for question in questions(locale):
         grouped = f" (part of {question.parent})" if question.parent else ""
         lines.append(f"- **{question.id}**{grouped}: {question.text} *Why:* I ask because {question.why}.")
     lines += ["", "## Outcomes and advice", ""]
-    for level, headline in HEADLINES.items():
+    for level, headline in words.section("headlines").items():
         lines.append(f"- {level}: {headline}")
     filled = _Filled(number=number, advice_line=f", or call {advice_line}" if advice_line else "")
     lines += [""] + [f"- {name}: {text.format_map(filled)}" for name, text in vars(advice_texts).items()
                      if name.isupper() and isinstance(text, str)]
     lines += ["", "## Replies", ""] + [f"- {key}: {text.format_map(filled)}"
-                                        for key, text in {**REPLIES, **EXPECT}.items()]
+                                        for key, text in {**words.section("replies"),
+                                                          **words.section("expect")}.items()]
     lines += ["", "## Sources", ""] + [f"- {key}: {text}" for key, text in SOURCES.items()]
     return "\n".join(lines) + "\n"

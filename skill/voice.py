@@ -40,9 +40,10 @@ from speech.tts import TextToSpeech, TtsConfig, Voice
 from .chat import emit_json
 from .dialogue import Dialogue
 from .hearing import heard_from
-from .questions import QUESTIONS
-from .replies import EXPECT, HEADLINES, REPLIES
+from .questions import questions
 from .safety import SafetyNet
+from .settings import VoiceSettings
+from .texts import texts as locale_texts
 
 __all__ = ["VoiceLoop", "Listened", "listen", "listen_once", "run_voice", "prompts_to_prerender", "SPECULATE_AFTER_MS"]
 
@@ -200,17 +201,17 @@ def prompts_to_prerender(dialogue) -> list[str]:
     """Fixed texts worth rendering at start-up, the most urgent first: the emergency advice, the
     questions and their reprompts, then the fixed replies."""
 
-    number = dialogue.number
-    texts = [dialogue.emergency_text(), REPLIES["emergency_now"].format(number=number)]
-    for question in QUESTIONS:
+    number, words = dialogue.number, locale_texts(dialogue.locale)
+    texts = [dialogue.emergency_text(), words.reply("emergency_now", number=number)]
+    for question in questions(dialogue.locale):
         texts += [question.text, question.reprompt]
-    texts += [REPLIES["not_understood"].format(expect=expect) for expect in EXPECT.values()]
-    for template in REPLIES.values():
+    texts += [words.reply("not_understood", expect=expect) for expect in words.section("expect").values()]
+    for template in words.section("replies").values():
         try:
             texts.append(template.format(number=number))
         except KeyError:  # needs a value only known during the conversation
             continue
-    texts += HEADLINES.values()
+    texts += words.section("headlines").values()
     return list(dict.fromkeys(sentence for text in texts for sentence in split_sentences(text)))
 
 
@@ -318,53 +319,54 @@ class VoiceLoop:
             print(text, file=sys.stderr, flush=True)
 
 
-def _endpoint_config(args) -> EndpointConfig:
+def _endpoint_config(settings: VoiceSettings) -> EndpointConfig:
     try:
-        return EndpointConfig(trailing_silence_ms=args.trailing_silence, no_speech_timeout_ms=args.no_speech_timeout)
+        return EndpointConfig(trailing_silence_ms=settings.trailing_silence,
+                              no_speech_timeout_ms=settings.no_speech_timeout)
     except ValueError as err:
         raise AudioError(str(err)) from None
 
 
-def _recognizer(args):
-    model = args.vosk_model
+def _recognizer(settings: VoiceSettings):
+    model = settings.vosk_model
     if model is not None and not model.is_dir():
         raise ModelError(f"Vosk model folder not found: {model}")
 
-    return make_recognizer(engine=args.engine, vosk_model=str(model) if model else None, kind="yes_no",
-                           noise_suppression=getattr(args, "noise_suppression", None))
+    return make_recognizer(engine=settings.engine, vosk_model=str(model) if model else None, kind="yes_no",
+                           noise_suppression=settings.noise_suppression)
 
 
-def _source(args, frame_bytes: int):
+def _source(settings: VoiceSettings, frame_bytes: int):
     from speech.audio import MicrophoneSource, WavFileSource, has_microphone  # sounddevice: loaded when used
 
-    if args.input_wav is not None:
-        return WavFileSource(args.input_wav, frame_bytes, realtime=getattr(args, "realtime", False))
+    if settings.input_wav is not None:
+        return WavFileSource(settings.input_wav, frame_bytes, realtime=settings.realtime)
     if not has_microphone():
         raise NoMicrophoneError("no microphone was found")
     return MicrophoneSource(frame_bytes)
 
 
-def _sink(args):
+def _sink(settings: VoiceSettings):
     from speech.audio import NullSink, SpeakerSink, WavSink, has_speaker  # sounddevice: loaded when used
 
-    if getattr(args, "output_wav", None) is not None:
-        return WavSink(args.output_wav)
+    if settings.output_wav is not None:
+        return WavSink(settings.output_wav)
     if has_speaker():
         return SpeakerSink()
     print("legcheck: no sound output device: replies are shown as text only", file=sys.stderr)
     return NullSink()
 
 
-def run_voice(args) -> int:
+def run_voice(settings: VoiceSettings) -> int:
     """`legcheck voice`: the whole conversation by voice. Raises SpeechError for the CLI to report."""
 
-    config, tts_config = _endpoint_config(args), _tts_config(args)
-    dialogue = Dialogue(locale=args.locale, emergency_number=args.emergency_number)
-    recognizer = _recognizer(args)
-    source = _source(args, config.frame_bytes)
+    config, tts_config = _endpoint_config(settings), _tts_config(settings)
+    dialogue = Dialogue(locale=settings.locale, emergency_number=settings.emergency_number)
+    recognizer = _recognizer(settings)
+    source = _source(settings, config.frame_bytes)
     tts = TextToSpeech(tts_config)
     try:
-        sink = _sink(args)
+        sink = _sink(settings)
     except AudioError:
         _close_all(source, tts)
         raise
@@ -372,16 +374,16 @@ def run_voice(args) -> int:
         tts.prerender([*split_sentences(dialogue.start().events[0].text), *prompts_to_prerender(dialogue)])
         warm_up(recognizer, config)
         loop = VoiceLoop(dialogue, recognizer, source, Voice(tts, sink, fallback=sys.stderr), config,
-                         json_mode=args.json)
+                         json_mode=settings.json)
         loop.run()
     finally:
         _close_all(source, tts, sink)
     return 0
 
 
-def _tts_config(args) -> TtsConfig:
+def _tts_config(settings: VoiceSettings) -> TtsConfig:
     try:
-        return TtsConfig(rate=args.rate) if args.rate else TtsConfig()
+        return TtsConfig(rate=settings.rate)
     except ValueError as err:
         raise SynthesisError(str(err)) from None
 
@@ -411,12 +413,12 @@ def warm_up(recognizer, config: EndpointConfig) -> None:
         recognizer.finish()
 
 
-def listen_once(args) -> dict[str, Any]:
+def listen_once(settings: VoiceSettings) -> dict[str, Any]:
     """`legcheck listen`: one answer under one grammar; what was heard, with timing."""
-    config = _endpoint_config(args)
-    kind = _kind(args)
-    source = _source(args, config.frame_bytes)
-    recognizer = _recognizer(args)
+    config = _endpoint_config(settings)
+    kind = _kind(settings)
+    source = _source(settings, config.frame_bytes)
+    recognizer = _recognizer(settings)
     try:
         listened = listen(recognizer, source, kind, config)
     finally:
@@ -424,14 +426,14 @@ def listen_once(args) -> dict[str, Any]:
     return {"type": "heard", "kind": kind, **listened.heard.to_json(), "timing": listened.timing()}
 
 
-def _kind(args) -> str:
-    if getattr(args, "question", None):
+def _kind(settings: VoiceSettings) -> str:
+    if settings.question:
 
-        known = {question.id: question for question in QUESTIONS}
-        if args.question not in known:
-            raise ModelError(f"unknown question {args.question!r}; known: {', '.join(known)}")
-        return known[args.question].kind
-    return args.kind or "yes_no"
+        known = {question.id: question for question in questions()}
+        if settings.question not in known:
+            raise ModelError(f"unknown question {settings.question!r}; known: {', '.join(known)}")
+        return known[settings.question].kind
+    return settings.kind
 
 
 def timing_summary(latencies_ms: list[float]) -> dict[str, float]:

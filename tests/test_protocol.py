@@ -41,6 +41,12 @@ def _broken(change) -> dict:
     (lambda d: d["thresholds"]["long_pain_minutes"].update(value=-1), "must be a positive number"),
     (lambda d: d["thresholds"]["about_span"].update(value=[1.2, 0.8]), "about_span"),
     (lambda d: d["sources"].update({"UNUSED": "a source no rule names"}), "never named"),
+    (lambda d: d.pop("questions"), "missing section 'questions'"),
+    (lambda d: d["questions"][0].update(kind="colour"), "kind must be one of"),
+    (lambda d: d["questions"][0]["findings"].append("tingly_toes"), "findings must be a non-empty list of findings"),
+    (lambda d: d["questions"][1].update(parent="risk_minor"), "must be a question listed before it"),
+    (lambda d: d["questions"].append(dict(d["questions"][0])), "question 'red_flags_chest': the id is used twice"),
+    (lambda d: d["questions"][5].update(cannot_is="maybe"), "cannot_is must be yes or no"),
 ])
 def test_a_broken_protocol_is_refused_with_a_sentence_naming_the_place(change, said):
     found = problems(_broken(change))

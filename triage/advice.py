@@ -1,4 +1,5 @@
-"""What to do, in our own words. Fixed texts with one placeholder: {number}, the emergency number.
+"""What to do, in our own words: the texts are data (triage/texts/en.yaml, checked at load); this module
+chooses the parts that fit the person. Placeholders: {number}, the emergency number; {advice_line}.
 
 Facts from: NHS Leg cramps and Mayo Clinic night leg cramps (self-care and prevention), NHS Sprains and
 strains (rest, ice, raise), NHS DVT (urgent same-day assessment; do not drive yourself with chest symptoms),
@@ -10,79 +11,91 @@ only a cramp that has gone (SELF_CARE) gets them. Pregnancy advice names the mid
 
 from __future__ import annotations
 
+import functools
+import string
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
 
 from .levels import Level
 
 __all__ = ["EMERGENCY_ADVICE", "advice_for", "safety_net_for", "DISCLAIMER", "CRAMP_RELIEF", "CRAMP_PREVENTION",
-           "Person"]
+           "Person", "ADVICE_TEXTS", "AdviceTextsError", "problems"]
 
-EMERGENCY_ADVICE = (
-    "Call {number} now and ask for an ambulance. Say you have leg pain and may have a blood clot. "
-    "Do not drive yourself. Sit or lie still while you wait, and keep your phone close."
-)
+ADVICE_TEXTS = Path(__file__).parent / "texts" / "en.yaml"
+_KEYS = {"emergency_advice": {"number"}, "urgent_advice": {"advice_line"}, "routine_advice": set(),
+         "stretch": set(), "massage_and_warmth": set(), "not_rubbed": set(), "painkillers_any": set(),
+         "painkillers_no_ibuprofen": set(), "tender": set(), "cramp_prevention": set(), "strain_care": set(),
+         "midwife_urgent": set(), "midwife_routine": set(), "midwife_cramps": set(), "self_care_intro": set(),
+         "disclaimer": {"number"}, "urgent_advice_line": {"advice_line"}, "meanwhile": {"stretch"}}
+"""Every advice text, with the placeholders it may hold."""
 
-URGENT_ADVICE = (
-    "Get a medical check today. Call your doctor's practice now and ask for an urgent same-day appointment. "
-    "If you cannot get one, go to an urgent care service{advice_line}. "
-    "If a blood clot is suspected, you may need a scan within a day."
-)
 
-ROUTINE_ADVICE = (
-    "Book an appointment with your doctor in the next few days, and tell them what you told me."
-)
+class AdviceTextsError(ValueError):
+    """The advice texts are missing, unreadable or do not pass their checks."""
 
-STRETCH = (
-    "To ease a cramp: straighten the leg and pull your toes up towards your knee to stretch the calf, or walk "
-    "about for a minute, or walk on your heels."
-)
 
-MASSAGE_AND_WARMTH = (
-    "Rubbing the muscle firmly, and warmth such as a warm bath or a warm towel, can help it relax."
-)
+def problems(document: Any) -> list[str]:
+    """Every problem of an advice texts document, as sentences naming the place (empty when sound)."""
+    if not isinstance(document, dict) or not isinstance(document.get("advice"), dict):
+        return ["the advice texts need an `advice` mapping and a `safety_nets` mapping"]
+    found = [f"advice: missing {key}" for key in _KEYS if key not in document["advice"]]
+    found += [f"advice: unknown key {key}" for key in document["advice"] if key not in _KEYS]
+    nets = document.get("safety_nets")
+    if not isinstance(nets, dict) or set(nets) != {level.name for level in Level}:
+        found.append(f"safety_nets: needs exactly {', '.join(level.name for level in Level)}")
+        nets = {}
+    texts = [(f"advice.{key}", text, _KEYS.get(key, set())) for key, text in document["advice"].items()]
+    texts += [(f"safety_nets.{key}", text, {"number"}) for key, text in nets.items()]
+    for where, text, allowed in texts:
+        if not isinstance(text, str) or not text.strip():
+            found.append(f"{where}: must be a non-empty text")
+            continue
+        used = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+        if used - allowed:
+            found.append(f"{where}: unknown placeholder(s) {', '.join(sorted(used - allowed))}")
+    return found
+
+
+@functools.cache
+def _texts() -> dict[str, Any]:
+    try:
+        with ADVICE_TEXTS.open(encoding="utf-8") as source:
+            document = yaml.safe_load(source)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise AdviceTextsError(f"cannot read the advice texts {ADVICE_TEXTS}: {error}") from error
+    found = problems(document)
+    if found:
+        raise AdviceTextsError(f"the advice texts {ADVICE_TEXTS} have {len(found)} problem(s):\n- "
+                               + "\n- ".join(found))
+    return document
+
+
+_ADVICE = _texts()["advice"]
+EMERGENCY_ADVICE: str = _ADVICE["emergency_advice"]
+URGENT_ADVICE: str = _ADVICE["urgent_advice"]
+ROUTINE_ADVICE: str = _ADVICE["routine_advice"]
+STRETCH: str = _ADVICE["stretch"]
+MASSAGE_AND_WARMTH: str = _ADVICE["massage_and_warmth"]
 """Only for a cramp that has gone (SELF_CARE): a leg that may hold a clot is never rubbed or warmed."""
-
-NOT_RUBBED = (
-    "Until you have been seen, do not rub or massage the leg, and do not put heat on it. If you need a "
-    "painkiller, take paracetamol rather than ibuprofen."
-)
+NOT_RUBBED: str = _ADVICE["not_rubbed"]
 """Where a clot is possible: no rubbing or warmth, and no ibuprofen (a clot is treated with blood thinners)."""
-
-PAINKILLERS_ANY = (
-    "Painkillers will not stop a cramp, but paracetamol or ibuprofen can ease soreness afterwards. Do not take "
-    "ibuprofen if you are pregnant or take a medicine that thins your blood."
-)
-
-PAINKILLERS_NO_IBUPROFEN = (
-    "Painkillers will not stop a cramp, but paracetamol can ease soreness afterwards. Do not take ibuprofen: it "
-    "is not advised in pregnancy or with medicines that thin the blood. A pharmacist can tell you what is safe."
-)
+PAINKILLERS_ANY: str = _ADVICE["painkillers_any"]
+PAINKILLERS_NO_IBUPROFEN: str = _ADVICE["painkillers_no_ibuprofen"]
 """When pregnancy or a previous clot (and so, often, a blood thinner) is reported."""
-
-TENDER = "The muscle may stay tender for up to a day."
-
+TENDER: str = _ADVICE["tender"]
 CRAMP_RELIEF = f"{STRETCH} {MASSAGE_AND_WARMTH} {PAINKILLERS_ANY} {TENDER}"
 """The whole relief text, for a cramp that has gone in someone with nothing against any of it."""
-
-CRAMP_PREVENTION = (
-    "To make cramps less likely: stretch your calves every day and before bed, drink enough fluids through "
-    "the day, and keep bed covers loose around your feet."
-)
-
-STRAIN_CARE = (
-    "This sounds most like a strained muscle. For the first two or three days, rest the leg, put an ice pack "
-    "wrapped in a towel on it for up to twenty minutes every few hours, and raise it on a pillow when you can. "
-    "Start walking again gently as the pain allows."
-)
-
-MIDWIFE_URGENT = (
-    "As you are pregnant or have just had a baby, you can call your midwife or maternity unit now: they can "
-    "arrange the check."
-)
-MIDWIFE_ROUTINE = "As you are pregnant or have just had a baby, you can also ask your midwife or maternity unit."
-MIDWIFE_CRAMPS = (
-    "Leg cramps are common in pregnancy: tell your midwife about them at your next appointment."
-)
+CRAMP_PREVENTION: str = _ADVICE["cramp_prevention"]
+STRAIN_CARE: str = _ADVICE["strain_care"]
+MIDWIFE_URGENT: str = _ADVICE["midwife_urgent"]
+MIDWIFE_ROUTINE: str = _ADVICE["midwife_routine"]
+MIDWIFE_CRAMPS: str = _ADVICE["midwife_cramps"]
+SELF_CARE_INTRO: str = _ADVICE["self_care_intro"]
+DISCLAIMER: str = _ADVICE["disclaimer"]
+_SAFETY_NETS = {level: _texts()["safety_nets"][level.name] for level in Level}
 
 
 @dataclass(frozen=True)
@@ -101,22 +114,6 @@ class Person:
     """Neither pregnancy nor a previous clot was reported (the ibuprofen advice then names who must not)."""
 
 
-SELF_CARE_INTRO = "This sounds most like a muscle cramp."
-
-DISCLAIMER = (
-    "This is not a diagnosis: legcheck cannot examine you. If you are worried, contact a doctor. "
-    "In an emergency, call {number}."
-)
-
-_SAFETY_NETS = {
-    Level.EMERGENCY: "If you feel worse while you wait, call {number} again.",
-    Level.URGENT: "If you become short of breath, get chest pain, cough up blood or feel faint, call {number} "
-    "straight away.",
-    Level.ROUTINE: "Call {number} straight away if you become short of breath, get chest pain, cough up blood "
-    "or faint. Get seen today instead if the leg swells, turns red, dark or warm, or the pain lasts more than "
-    "ten minutes.",
-}
-_SAFETY_NETS[Level.SELF_CARE] = _SAFETY_NETS[Level.ROUTINE]
 
 
 def advice_for(level: Level, number: str, person: Person | None = None, advice_line: str = "") -> str:
@@ -128,14 +125,15 @@ def advice_for(level: Level, number: str, person: Person | None = None, advice_l
         return EMERGENCY_ADVICE.format(number=number)
     painkillers = PAINKILLERS_ANY if person.ibuprofen_ok else PAINKILLERS_NO_IBUPROFEN
     if level is Level.URGENT:
-        line = f", or call {advice_line}" if advice_line else ""
+        line = _ADVICE["urgent_advice_line"].format(advice_line=advice_line) if advice_line else ""
         return _join(URGENT_ADVICE.format(advice_line=line), MIDWIFE_URGENT if person.pregnant else "")
     if level is Level.ROUTINE:
         meanwhile = ""
         if person.clot_possible:
             meanwhile = NOT_RUBBED
         elif person.cramps:
-            meanwhile = f"Meanwhile, {STRETCH[0].lower()}{STRETCH[1:]} {painkillers} {TENDER}"
+            stretch = f"{STRETCH[0].lower()}{STRETCH[1:]}"  # English: the sentence goes on after "Meanwhile,"
+            meanwhile = f"{_ADVICE['meanwhile'].format(stretch=stretch)} {painkillers} {TENDER}"
         return _join(ROUTINE_ADVICE, meanwhile, MIDWIFE_ROUTINE if person.pregnant else "")
     if person.strain:
         return _join(STRAIN_CARE, MIDWIFE_ROUTINE if person.pregnant else "")

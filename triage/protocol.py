@@ -1,4 +1,5 @@
-"""The clinical protocol as data: protocol/en.yaml (findings, thresholds, rules, sources), read and checked.
+"""The clinical protocol as data: protocol/en.yaml (findings, thresholds, rules, the question plan, sources),
+read and checked.
 
 `load()` returns the checked document (cached); `problems(document)` lists everything wrong with one, each
 in a sentence that names the place (`python -m triage validate [FILE]` prints them). The checks are written
@@ -14,7 +15,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["PROTOCOL", "ProtocolError", "load", "read", "problems", "GROUPS", "LEVELS"]
+__all__ = ["PROTOCOL", "ProtocolError", "load", "read", "problems", "GROUPS", "LEVELS", "KINDS"]
 
 PROTOCOL = Path(__file__).parent / "protocol" / "en.yaml"
 
@@ -23,6 +24,9 @@ LEVELS = ("EMERGENCY", "URGENT", "ROUTINE")
 THRESHOLDS = ("long_pain_minutes", "about_span", "severe_pain_score", "older_age")
 _RULE_KEYS = {"id", "level", "reason", "condition", "sources", "all", "any", "none", "clot"}
 _FINDING_KEYS = {"name", "group", "label", "meaning"}
+KINDS = ("yes_no", "side", "location", "duration", "number")
+"""What a question's answer may be besides yes / no / not sure (the same kinds as intents.KINDS)."""
+_QUESTION_KEYS = {"id", "kind", "findings", "parent", "cannot_is"}
 
 
 class ProtocolError(ValueError):
@@ -52,8 +56,8 @@ def load() -> dict[str, Any]:
 def problems(document: Any) -> list[str]:
     """Every problem of a protocol document, as sentences (empty when it is sound)."""
     if not isinstance(document, dict):
-        return ["the protocol must be a mapping with findings, thresholds, rules and sources"]
-    found = [f"missing section {key!r}" for key in ("findings", "thresholds", "rules", "sources")
+        return ["the protocol must be a mapping with findings, thresholds, rules, questions and sources"]
+    found = [f"missing section {key!r}" for key in ("findings", "thresholds", "rules", "questions", "sources")
              if key not in document]
     if found:
         return found
@@ -63,6 +67,7 @@ def problems(document: Any) -> list[str]:
     names = _finding_problems(document["findings"], found)
     _threshold_problems(document["thresholds"], sources, found)
     used = _rule_problems(document["rules"], names, sources, found)
+    _question_problems(document["questions"], names, found)
     thresholds = document["thresholds"] if isinstance(document["thresholds"], dict) else {}
     used |= {key for spec in thresholds.values() if isinstance(spec, dict) for key in spec.get("sources", [])}
     unused = sorted(set(sources) - used)
@@ -160,3 +165,28 @@ def _name_problems(rule: dict, where: str, names: dict[str, str], found: list[st
                 found.append(f"{where}: {part} names unknown finding {name!r}")
     if not (rule.get("all") or rule.get("any")):
         found.append(f"{where}: needs `all` or `any` (a rule with neither would always fire)")
+
+
+def _question_problems(questions: Any, names: dict[str, str], found: list[str]) -> None:
+    """The question plan: ids used once, known kinds and findings, a parent asked before its parts."""
+    if not isinstance(questions, list) or not questions:
+        found.append("questions must be a non-empty list")
+        return
+    ids: list[str] = []
+    for index, question in enumerate(questions):
+        if not isinstance(question, dict) or not {"id", "kind", "findings"} <= set(question) <= _QUESTION_KEYS:
+            found.append(f"questions[{index}] must have id, kind and findings (and may have parent, cannot_is)")
+            continue
+        where = f"question {question['id']!r}"
+        if question["id"] in ids:
+            found.append(f"{where}: the id is used twice")
+        if question["kind"] not in KINDS:
+            found.append(f"{where}: kind must be one of {', '.join(KINDS)}, not {question['kind']!r}")
+        listed = question["findings"]
+        if not isinstance(listed, list) or not listed or any(name not in names for name in listed):
+            found.append(f"{where}: findings must be a non-empty list of findings of the protocol")
+        if "parent" in question and question["parent"] not in ids:
+            found.append(f"{where}: parent {question['parent']!r} must be a question listed before it")
+        if question.get("cannot_is", "yes") not in ("yes", "no"):
+            found.append(f"{where}: cannot_is must be yes or no")
+        ids.append(question["id"])
