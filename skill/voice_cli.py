@@ -1,7 +1,11 @@
 """The `legcheck voice`, `legcheck listen` and `legcheck models` subcommands.
 
-Every expected failure (no microphone, a wrong model path, an unreadable WAV, a failed download) is one
-clear line on stderr and exit code 2, never a traceback.
+Every expected failure (no microphone, a wrong model path, an unreadable WAV, a failed download, a bad
+settings file) is one clear line on stderr and exit code 2, never a traceback.
+
+`voice` and `listen` hand their flags to skill/settings.py, which builds the VoiceSettings (defaults, settings
+file, environment, flags): the parsers have no defaults of their own (SUPPRESS), so a flag not given
+overrides nothing, and the help texts quote the dataclass's defaults.
 """
 
 from __future__ import annotations
@@ -11,9 +15,13 @@ import json
 import sys
 from pathlib import Path
 
+from intents import KINDS
 from speech.denoise import SUPPRESSORS
 from speech.errors import NoMicrophoneError, SpeechError
 from speech.models import default_models_dir, install, installed_models, load_manifest
+from speech.recognizer import ENGINES
+
+from .settings import DEFAULTS, SettingsError, VoiceSettings, add_config_option, settings_from_args
 
 __all__ = ["register", "start_voice"]
 
@@ -28,11 +36,11 @@ def register(subparsers) -> None:
 
 
 def _add_engine_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--engine", choices=("pocketsphinx", "vosk"), default="pocketsphinx",
-                        help="speech recognizer (default: pocketsphinx, which needs no download)")
+    parser.add_argument("--engine", choices=ENGINES,
+                        help=f"speech recognizer (default: {DEFAULTS.engine}, which needs no download)")
     parser.add_argument("--vosk-model", metavar="DIR", type=Path,
                         help="Vosk model folder (default with --engine vosk: one installed under models/)")
-    parser.add_argument("--noise-suppression", choices=SUPPRESSORS, default=None,
+    parser.add_argument("--noise-suppression", choices=SUPPRESSORS,
                         help="noise suppression in front of PocketSphinx (default: deepfilter, or webrtc where "
                              "DeepFilterNet is not installed; webrtc costs less CPU)")
     parser.add_argument("--input-wav", metavar="FILE", type=Path,
@@ -40,37 +48,40 @@ def _add_engine_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--realtime", action="store_true",
                         help="with --input-wav: take the recording at the pace of a live microphone")
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON lines")
-    parser.add_argument("--trailing-silence", metavar="MS", type=int, default=600,
-                        help="silence that ends an answer, in milliseconds (default 600)")
-    parser.add_argument("--no-speech-timeout", metavar="MS", type=int, default=7000,
-                        help="how long to wait for an answer to start, in milliseconds (default 7000)")
+    parser.add_argument("--trailing-silence", metavar="MS", type=int,
+                        help=f"silence that ends an answer, in milliseconds (default {DEFAULTS.trailing_silence})")
+    parser.add_argument("--no-speech-timeout", metavar="MS", type=int,
+                        help="how long to wait for an answer to start, in milliseconds (default "
+                             f"{DEFAULTS.no_speech_timeout})")
 
 
 def _register_voice(subparsers) -> None:
     parser = subparsers.add_parser(
         "voice", help="hands-free check: spoken questions, spoken answers",
         description="The whole check by voice: microphone in, speaker out. Not a diagnosis.",
+        argument_default=argparse.SUPPRESS,
     )
     _add_engine_options(parser)
     parser.add_argument("--output-wav", metavar="FILE", type=Path,
                         help="write everything said into this WAV file instead of playing it")
-    parser.add_argument("--rate", type=int, default=None, metavar="WPM",
-                        help="speaking rate in words per minute (default 160, a little slow)")
-    parser.add_argument("--locale", default="en-US", help="locale, e.g. en-US or en-GB (default en-US)")
-    parser.add_argument("--emergency-number", default=None, help="emergency number (default: the locale's)")
+    parser.add_argument("--rate", type=int, metavar="WPM",
+                        help=f"speaking rate in words per minute (default {DEFAULTS.rate}, a little slow)")
+    parser.add_argument("--locale", help=f"locale, e.g. en-US or en-GB (default {DEFAULTS.locale})")
+    parser.add_argument("--emergency-number", help="emergency number (default: the locale's)")
+    add_config_option(parser)
     parser.set_defaults(func=_run_voice)
 
 
 def _register_listen(subparsers) -> None:
     parser = subparsers.add_parser(
         "listen", help="recognise one answer and show what was heard (a microphone and model check)",
+        argument_default=argparse.SUPPRESS,
     )
     _add_engine_options(parser)
     which = parser.add_mutually_exclusive_group()
-    which.add_argument("--kind", default=None,
-                       choices=("yes_no", "side", "location", "duration", "number"),
-                       help="the grammar to listen with (default yes_no)")
+    which.add_argument("--kind", choices=KINDS, help=f"the grammar to listen with (default {DEFAULTS.kind})")
     which.add_argument("--question", metavar="ID", help="listen with the grammar of this question")
+    add_config_option(parser)
     parser.set_defaults(func=_run_listen)
 
 
@@ -136,10 +147,19 @@ def _run_models_verify(args) -> int:
 
 
 def _run_voice(args) -> int:
+    try:
+        settings = settings_from_args(args)
+    except SettingsError as err:
+        return _fail(str(err))
+    return start_voice(settings)
+
+
+def start_voice(settings: VoiceSettings) -> int:
+    """The voice conversation (`legcheck voice`, and `legcheck start` with a microphone)."""
     from .voice import run_voice  # the speech stack (numpy, engines, sound) loads only for these commands
 
     try:
-        return run_voice(args)
+        return run_voice(settings)
     except NoMicrophoneError as err:
         return _fail(f"{err}. No microphone was found: use `legcheck chat` to answer by typing, "
                      "or --input-wav FILE to use a recording")
@@ -147,27 +167,19 @@ def _run_voice(args) -> int:
         return _fail(str(err))
 
 
-def start_voice(args) -> int:
-    """`legcheck start` with a microphone: the voice conversation with default settings."""
-    defaults = {"engine": "pocketsphinx", "vosk_model": None, "input_wav": None, "output_wav": None,
-                "json": False, "realtime": False, "trailing_silence": 600, "no_speech_timeout": 7000, "rate": None,
-                "locale": "en-US", "emergency_number": None}
-    for name, value in defaults.items():
-        if not hasattr(args, name):
-            setattr(args, name, value)
-    return _run_voice(args)
-
-
 def _run_listen(args) -> int:
     from .voice import listen_once  # the speech stack loads only for these commands
 
     try:
-        result = listen_once(args)
+        settings = settings_from_args(args)
+        result = listen_once(settings)
+    except SettingsError as err:
+        return _fail(str(err))
     except NoMicrophoneError as err:
         return _fail(f"{err}. No microphone was found: pass --input-wav FILE to use a recording")
     except SpeechError as err:
         return _fail(str(err))
-    if args.json:
+    if settings.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
         print(_describe(result))

@@ -2,10 +2,11 @@
 
 pyttsx3 on Linux and the Pi has known faults: runAndWait() can hang after the first utterance, say() may
 work only once per engine, save_to_file() may leave an empty file, and it prints "Audio saved to ..." on
-stdout. So it never runs in our process: a small worker process renders each text to a WAV file, with its
-stdout and stderr kept away from ours; every request has a timeout, and a worker that hangs, dies or
-writes an empty file is killed and replaced (one retry). We then play the WAV ourselves, so we know when
-playback ends (the recognizer is muted until then).
+stdout. So it never runs in our process: a small worker process (speech/tts_worker.py, run by path; it
+works around two of those faults itself) renders each text to a WAV file, with its stdout and stderr kept
+away from ours; every request has a timeout, and a worker that hangs, dies or writes an empty file is killed
+and replaced (one retry). We then play the WAV ourselves, so we know when playback ends (the recognizer is
+muted until then).
 
 Rendered audio is cached by text, and the fixed prompts are rendered in the background at start-up.
 
@@ -31,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from speech import tts_worker
 from speech.audio import Audio, read_wav
 from speech.errors import AudioError, SynthesisError
 
@@ -44,61 +46,6 @@ DEFAULT_RATE = 160
 TTS_COMMAND_ENV = "LEGCHECK_TTS_COMMAND"
 """Replace the worker command (space-separated), e.g. to run another Python; tests use it to make speech
 fail for real."""
-
-# The worker. Two pyttsx3 faults are worked around here (both measured on this machine):
-# - runAndWait() can return before the espeak callback has written the file (about 1 first utterance in 5
-#   on a fresh engine); the file then appears 0.05-0.2 s later. So the worker waits for a complete WAV.
-# - save_to_file() sometimes writes a WAV with no audio in it (about 1 utterance in 100 on a long-lived
-#   engine). The worker then renders the text again at once (up to twice), which has always worked.
-# Anything else is reported as an error, and the parent retries once with a fresh worker.
-_WORKER = r"""
-import json, os, sys, time, wave
-reply = os.fdopen(os.dup(1), "w")
-os.dup2(2, 1)
-sys.stdout = sys.stderr
-import pyttsx3
-
-def written(path, limit):
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        try:
-            with wave.open(path) as wav:
-                frames = wav.getnframes()
-            if frames > 0 and os.path.getsize(path) >= 44 + 2 * frames:
-                return "ok"
-            if frames == 0:
-                return "empty"
-        except (OSError, EOFError, wave.Error):
-            pass
-        time.sleep(0.005)
-    return "missing"
-
-def render(request):
-    engine = pyttsx3.init()
-    engine.setProperty("rate", request["rate"])
-    if request.get("voice"):
-        engine.setProperty("voice", request["voice"])
-    engine.save_to_file(request["text"], request["path"])
-    engine.runAndWait()
-    return written(request["path"], request["wait"])
-
-for line in sys.stdin:
-    request = json.loads(line)
-    try:
-        for attempt in range(3):
-            outcome = render(request)
-            if outcome != "empty":
-                break
-        if outcome == "ok":
-            answer = {"ok": True}
-        else:
-            answer = {"ok": False, "error": f"pyttsx3 wrote no audio ({outcome} file)"}
-    except Exception as err:
-        answer = {"ok": False, "error": f"{type(err).__name__}: {err}"}
-    reply.write(json.dumps(answer) + "\n")
-    reply.flush()
-"""
-
 
 _DIGIT_RUN = re.compile(r"\d{2,}")
 _DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -138,7 +85,7 @@ class TtsConfig:
             return list(self.command)
         if os.environ.get(TTS_COMMAND_ENV):
             return os.environ[TTS_COMMAND_ENV].split()
-        return [sys.executable, "-c", _WORKER]
+        return [sys.executable, tts_worker.__file__]
 
 
 class _Worker:

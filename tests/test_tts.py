@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import io
+import json
+import subprocess
 import sys
 
 import numpy as np
 import pytest
 
+from speech import tts_worker
 from speech.audio import NullSink, WavSink, read_wav
 from speech.errors import SynthesisError
-from speech.tts import TextToSpeech, TtsConfig, Voice
+from speech.tts import DEFAULT_RATE, TextToSpeech, TtsConfig, Voice
 
 QUESTION = "Is the pain in the back of your lower leg?"
 
@@ -94,6 +97,61 @@ def test_a_worker_that_writes_no_file_is_a_synthesis_error():
     tts.close()
 
 
+# ---- the worker process itself (speech/tts_worker.py, run by path) ----------------------------------------
+
+def _ask_worker(*lines: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Start the real worker as TtsConfig starts it, send it `lines` and close its stdin."""
+    command = TtsConfig().worker_command()
+    assert command == [sys.executable, tts_worker.__file__]
+    return subprocess.run(command, input="".join(line + "\n" for line in lines), capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def _request(path, **changes) -> str:
+    return json.dumps({"text": QUESTION, "path": str(path), "rate": DEFAULT_RATE, "voice": None, "wait": 2.5,
+                       **changes})
+
+
+def test_the_worker_module_runs_as_a_process_and_renders_a_wav(tmp_path):
+    wav = tmp_path / "question.wav"
+    run = _ask_worker(_request(wav))
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == '{"ok": true}\n'  # only the answer: pyttsx3's "Audio saved to ..." went to stderr
+    audio = read_wav(wav, rate=None)
+    assert 1.0 < audio.seconds < 6.0 and np.abs(audio.samples.astype(np.int32)).max() > 3000
+
+
+def test_the_worker_answers_bad_requests_with_an_error_line_and_serves_on(tmp_path):
+    """A request missing its fields, and one whose file cannot be written, each get an error answer (the
+    second after its `wait`, not a hang); the worker then renders the next request as usual."""
+    run = _ask_worker(json.dumps({"text": "Hello."}), _request(tmp_path / "no" / "such" / "folder.wav", wait=0.5),
+                      _request(tmp_path / "after.wav"))
+    assert run.returncode == 0, run.stderr
+    answers = [json.loads(line) for line in run.stdout.splitlines()]
+    assert answers == [{"ok": False, "error": "KeyError: 'rate'"},
+                       {"ok": False, "error": "pyttsx3 wrote no audio (missing file)"}, {"ok": True}]
+    assert read_wav(tmp_path / "after.wav", rate=None).seconds > 1.0
+
+
+def test_a_line_that_is_not_json_ends_the_worker_without_an_answer():
+    """The parent only ever sends JSON; anything else stops the worker at once (the parent then says "the
+    speech worker stopped" and starts a fresh one), it never leaves it waiting."""
+    run = _ask_worker("this is not json", timeout=30)
+    assert run.returncode != 0 and run.stdout == "" and "JSONDecodeError" in run.stderr
+
+
+def test_speech_tts_and_its_worker_module_import_without_pyttsx3():
+    """pyttsx3 is imported only in the worker process, once it serves: a Python where it cannot be imported
+    still imports speech.tts (and the worker module), and fails only when the worker starts serving."""
+    blocked = "import sys; sys.modules['pyttsx3'] = None; "
+    run = subprocess.run([sys.executable, "-c", blocked + "import speech.tts, speech.tts_worker"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    run = subprocess.run([sys.executable, "-c", blocked + "from speech import tts_worker; tts_worker.serve()"],
+                         input="", capture_output=True, text=True, timeout=60)
+    assert run.returncode != 0 and "pyttsx3" in run.stderr
+
+
 def test_bad_settings_are_refused():
     with pytest.raises(ValueError, match="rate"):
         TtsConfig(rate=5)
@@ -108,26 +166,24 @@ def _phonemes(text: str) -> str:
 
 
 def _product_texts() -> list[str]:
-    """Every fixed sentence the product says, with each locale's emergency number in it."""
-    from skill.locale import DEFAULT_NUMBER, EMERGENCY_NUMBERS
-    from skill.questions import QUESTIONS
-    from skill.replies import EXPECT, HEADLINES, REPLIES
-    from triage import advice
+    """Every fixed sentence the product says, in every locale's words, with its emergency number in it."""
+    from skill.locale import EMERGENCY_NUMBERS, emergency_number
+    from skill.questions import questions
+    from skill.texts import texts
+    from triage import Level, advice
 
-    texts = []
-    for number in {*EMERGENCY_NUMBERS.values(), DEFAULT_NUMBER}:
-        fixed = [*REPLIES.values(), *(text for name, text in vars(advice).items()
-                                      if name.isupper() and isinstance(text, str)),
+    said = []
+    for locale in [*EMERGENCY_NUMBERS, "en-ZZ"]:
+        number, words = emergency_number(locale), texts(locale)
+        fixed = [*(text for name, text in vars(advice).items() if name.isupper() and isinstance(text, str)),
                  *(advice.safety_net_for(level, number) for level in advice.Level)]
-        texts += [text.format(number=number, expect="", why="", reasons="", question="", answer="",
-                              advice_line="") for text in fixed]
-    from skill.locale import ADVICE_LINES
-    from triage import Level
-
-    texts += [advice.advice_for(Level.URGENT, "999", advice_line=line) for line, _source in ADVICE_LINES.values()]
-    texts += [*HEADLINES.values(), *EXPECT.values()]
-    texts += [text for q in QUESTIONS for text in (q.text, q.reprompt, q.why)]
-    return texts
+        fixed += [text for section in ("replies", "expect", "headlines", "titles", "words")
+                  for text in words.section(section).values()]
+        said += [text.format(number=number, expect="", why="", reasons="", question="", answer="",
+                             advice_line="", limit="", side="", minutes="", level="", name="") for text in fixed]
+        said.append(advice.advice_for(Level.URGENT, number, advice_line=words.advice_line))
+        said += [text for q in questions(locale) for text in (q.text, q.reprompt, q.why, q.confirm)]
+    return said
 
 
 def test_every_run_of_digits_the_product_says_is_a_phone_number():
@@ -135,10 +191,11 @@ def test_every_run_of_digits_the_product_says_is_a_phone_number():
     written in words. A text with "24 hours" in digits would be read "two four hours": this fails first."""
     import re
 
-    from skill.locale import ADVICE_LINES, DEFAULT_NUMBER, EMERGENCY_NUMBERS
+    from skill.locale import DEFAULT_NUMBER, EMERGENCY_NUMBERS
+    from skill.texts import texts
 
     phone_numbers = {*EMERGENCY_NUMBERS.values(), DEFAULT_NUMBER}
-    phone_numbers |= {run for line, _source in ADVICE_LINES.values() for run in re.findall(r"\d+", line)}
+    phone_numbers |= {run for locale in EMERGENCY_NUMBERS for run in re.findall(r"\d+", texts(locale).advice_line)}
     runs = {run for text in _product_texts() for run in re.findall(r"\d+", text)}
     assert runs and runs <= phone_numbers and "1800" in runs
 
