@@ -56,7 +56,8 @@ def measure(corpus: Path) -> dict:
             continue
         dialogue, turn = reached[question]
         after = dialogue.respond(turn.state, match(reply["text"], turn.open_question.kind))
-        got = after.state["answers"].get(question, "asked again")
+        answers = after.state["answers"] if isinstance(after.state, dict) else after.state.answers  # baseline: a dict
+        got = answers.get(question, "asked again")
         counts["right" if got == expected else ("asked again" if got == "asked again" else "different")] += 1
         if got == "no" and expected == "yes":
             counts["no for a yes"] += 1

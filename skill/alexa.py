@@ -46,6 +46,7 @@ from skill.dialogue import Dialogue
 from skill.events import Ask, Result, Say
 from skill.replies import ssml
 from skill.safety import emergency_advice
+from skill.session import Session
 from skill.texts import texts
 
 __all__ = ["build_skill", "skill_builder", "lambda_handler", "heard_from_intent", "duration_minutes"]
@@ -152,14 +153,13 @@ def _card(result: Result, locale: str | None) -> SimpleCard:
 
 def render(handler_input: HandlerInput, turn: Any) -> Response:
     """Speech, reprompt, card and session end for one dialogue turn; the state goes back via the interceptor."""
-    handler_input.attributes_manager.request_attributes["turn"] = turn
     builder = handler_input.response_builder.speak(_speech(turn.events))
     question = turn.open_question
     if question is not None:
-        builder.ask(_reprompt(question.reprompt, turn.state.get("number", "")))
+        builder.ask(_reprompt(question.reprompt, turn.state.number))
         return builder.response
     if turn.result is not None:
-        builder.set_card(_card(turn.result, turn.state.get("locale")))
+        builder.set_card(_card(turn.result, turn.state.locale))
     builder.set_should_end_session(True)
     return builder.response
 
@@ -187,9 +187,10 @@ class LoadDialogue(AbstractRequestInterceptor):
 
     def process(self, handler_input: HandlerInput) -> None:
         attributes = handler_input.attributes_manager
-        attributes.request_attributes["dialogue"] = Dialogue(locale=get_locale(handler_input) or "en-US")
+        dialogue = Dialogue(locale=get_locale(handler_input) or "en-US")
         state = _session(handler_input).get(STATE_KEY)
-        attributes.request_attributes["state"] = state if isinstance(state, dict) else None
+        attributes.request_attributes["dialogue"] = dialogue
+        attributes.request_attributes["session"] = Session(dialogue, state if isinstance(state, dict) else None)
 
 
 class SaveDialogue(AbstractResponseInterceptor):
@@ -197,8 +198,9 @@ class SaveDialogue(AbstractResponseInterceptor):
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
         attributes = handler_input.attributes_manager
-        turn = attributes.request_attributes.get("turn")
-        _keep(handler_input, {STATE_KEY: turn.state} if turn is not None and not turn.finished else {})
+        session = attributes.request_attributes.get("session")
+        turn = session.turn if session is not None else None
+        _keep(handler_input, {STATE_KEY: turn.state.to_dict()} if turn is not None and not turn.finished else {})
         _log_outcome(handler_input, turn)
 
 
@@ -217,8 +219,8 @@ def _log_outcome(handler_input: HandlerInput, turn: Any) -> None:
 # ---- handlers ----------------------------------------------------------------------------------------
 
 
-def _dialogue(handler_input: HandlerInput) -> Dialogue:
-    return handler_input.attributes_manager.request_attributes["dialogue"]
+def _conversation(handler_input: HandlerInput) -> Session:
+    return handler_input.attributes_manager.request_attributes["session"]
 
 
 class LaunchHandler(AbstractRequestHandler):
@@ -228,7 +230,9 @@ class LaunchHandler(AbstractRequestHandler):
         return is_request_type("LaunchRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return render(handler_input, _dialogue(handler_input).start())
+        session = _conversation(handler_input)
+        session.start()
+        return render(handler_input, session.turn)
 
 
 class IntentHandler(AbstractRequestHandler):
@@ -239,15 +243,13 @@ class IntentHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         heard = heard_from_intent(handler_input.request_envelope.request.intent)
-        attributes = handler_input.attributes_manager.request_attributes
-        attributes["heard"] = heard
-        dialogue, state = _dialogue(handler_input), attributes["state"]
-        if state is None:
-            started = dialogue.start()
-            if heard.intent in _ANSWERS:
-                return render(handler_input, started)
-            state = started.state
-        return render(handler_input, dialogue.respond(state, heard))
+        session = _conversation(handler_input)
+        if session.turn is None and not session.resumed:
+            session.start()
+            if heard.intent in _ANSWERS:  # "ask leg check yes": nothing to answer yet, so it starts
+                return render(handler_input, session.turn)
+        session.answer(heard)
+        return render(handler_input, session.turn)
 
 
 class SessionEndedHandler(AbstractRequestHandler):
@@ -296,11 +298,12 @@ def _fallback_dialogue(handler_input: HandlerInput) -> Dialogue:
 
 
 def _emergency_was_heard(handler_input: HandlerInput, dialogue: Dialogue) -> bool:
-    attributes = handler_input.attributes_manager
-    turn = attributes.request_attributes.get("turn")
-    states = [attributes.request_attributes.get("state"), _session(handler_input).get(STATE_KEY),
-              turn.state if turn is not None else None]
-    return emergency_advice(dialogue, *states, heard=attributes.request_attributes.get("heard")) is not None
+    """The session's safety net; where the request failed before its session existed, the state in the
+    session attributes, read raw."""
+    session = handler_input.attributes_manager.request_attributes.get("session")
+    if session is not None:
+        return session.rescue() is not None
+    return emergency_advice(dialogue, _session(handler_input).get(STATE_KEY)) is not None
 
 
 # ---- the skill ---------------------------------------------------------------------------------------

@@ -14,9 +14,9 @@ from typing import IO, Any
 
 from intents import Heard, match
 
-from .dialogue import Dialogue, Turn
+from .dialogue import Dialogue
 from .events import Ask, Event, Result
-from .safety import SafetyNet
+from .session import Session
 from .texts import Texts, texts
 
 __all__ = ["emit_json", "run_chat", "run_json", "heard_from_line"]
@@ -50,48 +50,38 @@ def _lines(stream: IO[str]) -> Iterator[str]:
         yield line.rstrip("\n")
 
 
-def _protect(net: SafetyNet, say: Callable[[str], None]) -> None:
-    """After a crash: if an emergency sign was heard, the emergency advice still reaches the user."""
-    advice = net.advice()
-    if advice:
-        say(advice)
-
-
 def run_json(dialogue: Dialogue, stdin: IO[str], stdout: IO[str]) -> int:
-    net = SafetyNet(dialogue)
+    session = Session(dialogue)
     try:
-        return _json_loop(dialogue, net, _lines(stdin), stdout)
+        return _json_loop(dialogue, session, _lines(stdin), stdout)
     except Exception:
         log.exception("chat --json failed")
-        _protect(net, lambda text: emit_json({"type": "say", "text": text, "key": "emergency"}, stdout))
+        advice = session.rescue()  # safety rule 5
+        if advice:
+            emit_json({"type": "say", "text": advice, "key": "emergency"}, stdout)
         raise
 
 
-def _json_loop(dialogue: Dialogue, net: SafetyNet, lines: Iterator[str], out: IO[str]) -> int:
-    turn = dialogue.start()
-    net.saw(state=turn.state)
-    for event in turn.events:
+def _json_loop(dialogue: Dialogue, session: Session, lines: Iterator[str], out: IO[str]) -> int:
+    for event in session.start():
         emit_json(event, out)
-    while not turn.finished:
+    while not session.finished:
         line = next(lines, None)
         if line is None:  # end of input: stop, never assume "no"
             heard = Heard("", "Stop", {}, 1.0)
         elif not line.strip():  # a blank line answers nothing: the question stands, no miss is counted
-            emit_json(turn.open_question, out)
+            emit_json(session.open_question, out)
             continue
         else:
             if len(line) > MAX_LINE:
                 emit_json({"type": "error", "text": _cut_message(dialogue)}, out)
                 line = line[:MAX_LINE]
-            heard = _heard_or_error(line, turn.open_question, out)
+            heard = _heard_or_error(line, session.open_question, out)
             if heard is None:
-                emit_json(turn.open_question, out)
+                emit_json(session.open_question, out)
                 continue
         emit_json({"type": "heard", **heard.to_json()}, out)
-        net.saw(heard=heard)
-        turn = dialogue.respond(turn.state, heard)
-        net.saw(state=turn.state)
-        for event in turn.events:
+        for event in session.answer(heard):
             emit_json(event, out)
     return 0
 
@@ -108,19 +98,19 @@ def _heard_or_error(line: str, question: Ask, out: IO[str]) -> Heard | None:
 
 def run_chat(dialogue: Dialogue, ask: Callable[[str], str] = input, say: Callable[[str], None] = print) -> int:
     """The conversation for a person at a terminal."""
-    net = SafetyNet(dialogue)
+    session = Session(dialogue)
+    words = texts(dialogue.locale)
     try:
-        turn = dialogue.start()
+        events = session.start()
         while True:
-            net.saw(state=turn.state)
-            _show(turn, say, texts(dialogue.locale))
-            if turn.finished:
+            _show(events, say, words)
+            if session.finished:
                 return 0
-            heard = _read_answer(dialogue, turn.open_question, ask, say)
-            net.saw(heard=heard)
-            turn = dialogue.respond(turn.state, heard)
+            events = session.answer(_read_answer(dialogue, session.open_question, ask, say))
     except Exception:
-        _protect(net, say)
+        advice = session.rescue()  # safety rule 5
+        if advice:
+            say(advice)
         raise
 
 
@@ -145,8 +135,8 @@ def _read_answer(dialogue: Dialogue, question: Ask, ask: Callable[[str], str],
     return match(text, question.kind)
 
 
-def _show(turn: Turn, say: Callable[[str], None], words: Texts) -> None:
-    for event in turn.events:
+def _show(events: tuple[Event, ...], say: Callable[[str], None], words: Texts) -> None:
+    for event in events:
         if isinstance(event, Result) and not event.complete:
             say("\n" + words.word("not_finished"))
         elif isinstance(event, Result):

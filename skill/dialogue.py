@@ -1,11 +1,12 @@
 """The dialogue manager: one state machine behind every front end (typed chat, voice, Alexa).
 
-It asks the questions in skill.questions in order, skipping any that can no longer change the outcome,
-and stops as soon as the level is settled. Red flags come first and an Emergency intent ends the
+It asks the questions of the plan (triage.plan) in order, skipping any that can no longer change the
+outcome, and stops as soon as the level is settled. Red flags come first and an Emergency intent ends the
 conversation in EMERGENCY whatever question is open. "I don't know", silence and unrecognised answers are
 recorded as unknown, which the triage reads the cautious way (never as "no").
 
-The state is a small JSON-able dict, so a stateless front end (Alexa) can carry it between turns.
+The state is a frozen DialogueState (skill/state.py) with a versioned JSON form, so a stateless front end
+(Alexa) can carry it between turns. Within one step the handlers work on a Draft of it.
 """
 
 from __future__ import annotations
@@ -18,54 +19,66 @@ from typing import Any
 from intents import Heard
 from intents.redflags import said as red_flag_said
 from intents.redflags import verdict as red_flag_verdict
-from triage import FINDINGS, Assessment, Findings, Level, assess, clinician_summary, evaluate
+from triage import FINDINGS, Assessment, Level, assess, clinician_summary, evaluate
 from triage.advice import EMERGENCY_ADVICE
-from triage.findings import BOUNDS, OLDER_AGE, SEVERE_PAIN_SCORE, FindingsError, lasting_answer, names_in_group
+from triage.findings import BOUNDS, OLDER_AGE, SEVERE_PAIN_SCORE, lasting_answer
 from triage.plan import next_question as plan_next_question
 from triage.rules import RULES
 
 from .events import Ask, Event, Result, Say
 from .locale import emergency_number as number_for_locale
 from .locale import known_locale, normalise_locale
-from .questions import ORDER, QUESTIONS, Question, by_id
+from .questions import QUESTIONS, Question, by_id
 from .replies import ssml
+from .state import RED_FLAGS, DialogueState, Draft, StateError, raw_red_flag
 from .texts import Texts, texts
 
-__all__ = ["Dialogue", "Turn", "StateError", "checked_state", "emergency_heard", "MAX_MISSES"]
+__all__ = ["Dialogue", "Turn", "DialogueState", "StateError", "emergency_heard", "MAX_MISSES"]
 
 log = logging.getLogger(__name__)
 
 MAX_MISSES = 2
 """Unrecognised answers in a row before the answer is recorded as unknown."""
-STATE_VERSION = 1
-RED_FLAGS = names_in_group("red_flag")
-_BY_RED_FLAG_QUESTION = {q.id: q.findings for q in QUESTIONS if set(q.findings) & set(RED_FLAGS)}
-_VOLUNTEERED = frozenset(RED_FLAGS) | frozenset(names_in_group("said"))
 _SINGLE_QUESTION = {q.findings[0]: q for q in QUESTIONS if len(q.findings) == 1}
 _VALUE_INTENTS = {"Side": "side", "Duration": "duration", "Number": "number", "Location": "location"}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Turn:
-    """What one step of the dialogue produced."""
+    """What one step of the dialogue produced: the new state and what to say."""
 
-    state: dict[str, Any]
-    events: list[Event] = field(default_factory=list)
+    state: DialogueState
+    events: tuple[Event, ...] = ()
 
     @property
     def finished(self) -> bool:
-        return bool(self.state.get("done"))
+        return self.state.finished
 
     @property
     def open_question(self) -> Ask | None:
-        qid = self.state.get("open")
+        qid = self.state.open_question
         if self.finished or not qid:
             return None
-        return _ask_event(qid, self.state["number"], self.state["locale"])
+        return _ask_event(qid, self.state.number, self.state.locale)
 
     @property
     def result(self) -> Result | None:
         return next((e for e in reversed(self.events) if isinstance(e, Result)), None)
+
+
+@dataclass
+class _Step:
+    """One step in the making: the draft state and the events so far."""
+
+    state: Draft
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def finished(self) -> bool:
+        return self.state.finished
+
+    def turn(self) -> _Step:
+        return Turn(self.state.freeze(), tuple(self.events))
 
 
 class Dialogue:
@@ -78,73 +91,74 @@ class Dialogue:
         if not known_locale(self.locale) and not emergency_number:
             _warn_unknown_locale(self.locale, self.number)
 
-    def new_state(self) -> dict[str, Any]:
-        return {
-            "v": STATE_VERSION, "locale": self.locale, "number": self.number, "asked": [], "answers": {},
-            "values": {}, "qvalues": {}, "volunteered": {}, "open": None, "misses": 0, "done": False,
-            "complete": True,
-        }
+    def new_state(self) -> DialogueState:
+        return DialogueState(self.locale, self.number)
 
     def start(self) -> Turn:
-        turn = Turn(self.new_state())
-        _say(turn, "welcome", number=self.number)
-        return _advance(turn)
+        return self._start().turn()
 
-    def respond(self, state: dict[str, Any], heard: Heard) -> Turn:
-        """One answer in, what to say out. `state` is not modified: the new state is in the Turn.
+    def _start(self) -> _Step:
+        step = _Step(self.new_state().draft())
+        _say(step, "welcome", number=self.number)
+        return _advance(step)
 
-        The state is checked first (it may come from a client): one that does not validate starts a new
-        conversation, unless it shows a red flag answered yes, when the emergency advice is given (a damaged
-        state must not hide an emergency). Values sit only where the dialogue puts them, so no part of a
-        state can cancel another's red flag; a state that validates is a conversation like any other (with
-        verification on, only Alexa can send one). The
-        emergency number always comes from this Dialogue (locale or configuration), never from the state.
-        An emergency is answered as one whatever the state says, even after the check has finished.
+    def read_state(self, data: DialogueState | dict[str, Any]) -> DialogueState:
+        """A state from outside (a DialogueState or its JSON form), checked, with this Dialogue's locale and
+        emergency number. Raises StateError."""
+        if isinstance(data, DialogueState):
+            data = data.to_dict()
+        return DialogueState.from_dict(data, self.locale, self.number)
+
+    def respond(self, state: DialogueState | dict[str, Any], heard: Heard) -> Turn:
+        """One answer in, what to say out: the new state is in the Turn (states are immutable).
+
+        The state is checked first (it may come from a client, as a dict): one that does not validate starts
+        a new conversation, unless it shows a red flag answered yes, when the emergency advice is given (a
+        damaged state must not hide an emergency). Values sit only where the dialogue puts them, so no part
+        of a state can cancel another's red flag; a state that validates is a conversation like any other
+        (with verification on, only Alexa can send one). The emergency number always comes from this
+        Dialogue (locale or configuration), never from the state. An emergency is answered as one whatever
+        the state says, even after the check has finished.
         """
         try:
-            turn = Turn(checked_state(state, self))
+            step = _Step(self.read_state(state).draft())
         except StateError as error:
             log.warning("dialogue state refused (%s): starting again", error.kind)
-            return self._restart(state, _red_flag_net(heard, None)[0])
-        heard, check = _red_flag_net(heard, turn.state.get("open"))
-        if heard.intent == "Emergency":
-            return _emergency(self, turn, heard)
-        if turn.finished:
-            return _after_end(self, turn, heard)
-        if check is not None:
-            return _check_red_flag(turn, check)
-        handler = _HANDLERS.get(heard.intent or "", _answer)
-        return handler(self, turn, heard)
+            return self._restart(state, _red_flag_net(heard, None)[0]).turn()
+        return self._step(step, heard).turn()
 
-    def _restart(self, state: Any, heard: Heard) -> Turn:
-        fresh = self.start()
-        if heard.intent == "Emergency" or _raw_red_flag(state):
-            return _emergency(self, Turn(fresh.state), heard)
+    def _step(self, step: _Step, heard: Heard) -> _Step:
+        heard, check = _red_flag_net(heard, step.state.open_question)
+        if heard.intent == "Emergency":
+            return _emergency(self, step, heard)
+        if step.finished:
+            return _after_end(self, step, heard)
+        if check is not None:
+            return _check_red_flag(step, check)
+        handler = _HANDLERS.get(heard.intent or "", _answer)
+        return handler(self, step, heard)
+
+    def _restart(self, state: Any, heard: Heard) -> _Step:
+        fresh = self._start()
+        if heard.intent == "Emergency" or raw_red_flag(state):
+            return _emergency(self, _Step(fresh.state), heard)
         return fresh
 
     def emergency_text(self) -> str:
         return EMERGENCY_ADVICE.format(number=self.number)
 
 
-def emergency_heard(state: dict[str, Any]) -> bool:
-    """True once anything said makes EMERGENCY certain (used to keep the advice flowing on errors)."""
+def emergency_heard(state: DialogueState | dict[str, Any] | None) -> bool:
+    """True once anything said makes EMERGENCY certain (used to keep the advice flowing on errors). Takes a
+    DialogueState or a raw JSON form that may not validate."""
     try:
-        return evaluate(findings_of(state)).floor is Level.EMERGENCY
+        if isinstance(state, DialogueState):
+            return evaluate(state.findings).floor is Level.EMERGENCY
+        checked = DialogueState.from_dict(state, "en-US", "112")
+        return evaluate(checked.findings).floor is Level.EMERGENCY
     except Exception:  # a damaged state must not hide an emergency that the raw answers show
         log.warning("could not evaluate the dialogue state; checking its raw answers")
-        return _raw_red_flag(state)
-
-
-def _raw_red_flag(state: Any) -> bool:
-    """A red flag answered yes anywhere in a state that may not validate (read with no assumptions)."""
-    if not isinstance(state, dict):
-        return False
-    places = [state.get("volunteered"), state.get("values")]
-    answers = state.get("answers")
-    if isinstance(answers, dict):
-        places.append({name: value for qid, value in answers.items() if qid in _BY_RED_FLAG_QUESTION
-                       for name in _BY_RED_FLAG_QUESTION[qid]})
-    return any(isinstance(place, dict) and place.get(name) == "yes" for place in places for name in RED_FLAGS)
+        return raw_red_flag(state)
 
 
 def _red_flag_net(heard: Heard, open_qid: str | None) -> tuple[Heard, str | None]:
@@ -167,19 +181,19 @@ def _red_flag_net(heard: Heard, open_qid: str | None) -> tuple[Heard, str | None
     return heard, (found.finding if heard.intent is None else None)
 
 
-def _check_red_flag(turn: Turn, finding: str) -> Turn:
+def _check_red_flag(turn: _Step, finding: str) -> _Step:
     """Ask in one line about a red flag a word in the answer pointed at ("Did you say you are short of
     breath?"); its answer is the answer to that red flag's own question, and the check then goes on."""
     question = _SINGLE_QUESTION[finding]
     state = turn.state
-    state["answers"].pop(question.id, None)
-    state["open"], state["misses"] = question.id, 0
-    if question.id not in state["asked"]:
-        state["asked"].append(question.id)
-    ask = _ask_event(question.id, state["number"], state["locale"])
-    confirm = by_id(question.id, state["locale"]).confirm
+    state.answers.pop(question.id, None)
+    state.open_question, state.misses = question.id, 0
+    if question.id not in state.asked:
+        state.asked.append(question.id)
+    ask = _ask_event(question.id, state.number, state.locale)
+    confirm = by_id(question.id, state.locale).confirm
     if confirm:
-        ask = replace(ask, text=confirm, ssml=ssml(confirm, state["number"]))
+        ask = replace(ask, text=confirm, ssml=ssml(confirm, state.number))
     turn.events.append(ask)
     log.info("asking to confirm a red flag")
     return turn
@@ -192,130 +206,23 @@ def _warn_unknown_locale(locale: str, number: str) -> None:
                 "--emergency-number)", locale, number)
 
 
-class StateError(ValueError):
-    """A dialogue state that does not validate; `kind` names the check that failed (no values in it)."""
-
-    def __init__(self, kind: str) -> None:
-        super().__init__(f"dialogue state is not valid: {kind}")
-        self.kind = kind
-
-
-_ANSWER_VALUES = frozenset({"yes", "no", "unknown"})
-_STATE_TYPES = {"v": int, "asked": list, "answers": dict, "values": dict, "qvalues": dict, "volunteered": dict,
-                "misses": int, "done": bool, "complete": bool}
-
-
-def checked_state(state: Any, dialogue: Dialogue) -> dict[str, Any]:
-    """A validated copy of a state, with the locale and emergency number of `dialogue`. Raises StateError."""
-    if not isinstance(state, dict) or state.get("v") != STATE_VERSION:
-        raise StateError("version")
-    for key, kind in _STATE_TYPES.items():
-        if type(state.get(key)) is not kind:
-            raise StateError(f"type of {key}")
-    copy = {key: (value.copy() if isinstance(value, dict | list) else value) for key, value in state.items()
-            if key in _STATE_KEYS}
-    _check_questions(copy)
-    _check_findings(copy)
-    copy["locale"], copy["number"] = dialogue.locale, dialogue.number
-    return copy
-
-
-_STATE_KEYS = frozenset({*_STATE_TYPES, "open", "locale", "number"})
-
-
-def _check_questions(state: dict[str, Any]) -> None:
-    asked = state["asked"]
-    if not all(isinstance(qid, str) and qid in ORDER for qid in asked) or len(set(asked)) != len(asked):
-        raise StateError("asked")
-    if not all(qid in ORDER and answer in _ANSWER_VALUES for qid, answer in state["answers"].items()):
-        raise StateError("answers")
-    if not all(qid in ORDER and isinstance(values, dict) for qid, values in state["qvalues"].items()):
-        raise StateError("qvalues")
-    open_qid = state.get("open")
-    if open_qid is not None and open_qid not in ORDER:
-        raise StateError("open")
-    if open_qid is None and not state["done"]:
-        raise StateError("open")
-    if state["misses"] < 0:
-        raise StateError("misses")
-
-
-_QVALUE_KEYS = {"side": {"side"}, "duration": {"duration_minutes"}}
-"""What a question's answer may carry as values (side and duration questions only)."""
-_VALUE_KEYS = {"side", "location", "duration_minutes", "lasting_over_10_minutes"}
-"""What a value said out of turn may set."""
-
-
-def _check_findings(state: dict[str, Any]) -> None:
-    """Values only where the dialogue puts them, and what was said out of turn only as red flags said: a
-    crafted state must not cancel an answer ("yes" to the lung group undone by qvalues saying no)."""
-    for qid, values in state["qvalues"].items():
-        if not set(values) <= _QVALUE_KEYS.get(by_id(qid).kind, set()):
-            raise StateError("qvalues")
-    if not set(state["values"]) <= _VALUE_KEYS:
-        raise StateError("values")
-    if not all(name in _VOLUNTEERED and value == "yes" for name, value in state["volunteered"].items()):
-        raise StateError("volunteered")
-    try:
-        findings_of(state)
-    except (FindingsError, KeyError, TypeError, ValueError) as error:
-        raise StateError("findings") from error
-# ---- findings from the state -------------------------------------------------------------------------------
-
-def findings_of(state: dict[str, Any]) -> Findings:
-    """Every answer so far as triage findings (groups answered yes become 'at least one of')."""
-    raw: dict[str, Any] = {}
-    any_yes: list[list[str]] = []
-    for qid in state["asked"]:
-        answer = state["answers"].get(qid)
-        if answer is not None:
-            _apply_answer(by_id(qid), answer, raw, any_yes)
-    for values in state["qvalues"].values():
-        raw.update(values)
-    raw.update(state["values"])
-    raw.update(state["volunteered"])
-    raw["any_yes"] = [group for group in any_yes if not any(raw.get(name) == "yes" for name in group)]
-    if not raw["any_yes"]:
-        del raw["any_yes"]
-    return Findings.from_dict(raw)
-
-
-def _apply_answer(question: Question, answer: str, raw: dict[str, Any], any_yes: list[list[str]]) -> None:
-    """A question's answer onto the findings so far (in the order asked). A question about one finding always
-    sets it, "not sure" too: a red flag checked again after its group was answered no ("Did you say you
-    are short of breath?" "I don't know") is unknown, never the group's no. A group's "not sure" leaves
-    what is already known."""
-    names = question.findings
-    if len(names) == 1:
-        raw[names[0]] = answer
-        return
-    if answer != "yes":
-        for name in names:
-            if answer != "unknown" or raw.get(name) not in ("yes", "no"):
-                raw[name] = answer
-        return
-    for name in names:
-        raw.setdefault(name, "unknown")
-    any_yes.append(list(names))
-
-
 # ---- choosing the next question ----------------------------------------------------------------------------
 
-def next_question(state: dict[str, Any]) -> Question | None:
+def next_question(state: Draft) -> Question | None:
     """The planner's next question for this state (triage.plan), or None when the outcome is settled."""
-    planned = plan_next_question(findings_of(state), state["answers"])
+    planned = plan_next_question(state.findings, state.answers)
     return by_id(planned.id) if planned else None
 
 
-def _advance(turn: Turn) -> Turn:
+def _advance(turn: _Step) -> _Step:
     question = next_question(turn.state)
     if question is None:
         return _finish(turn, complete=True)
     state = turn.state
-    state["open"], state["misses"] = question.id, 0
-    if question.id not in state["asked"]:
-        state["asked"].append(question.id)
-    turn.events.append(_ask_event(question.id, state["number"], state["locale"]))
+    state.open_question, state.misses = question.id, 0
+    if question.id not in state.asked:
+        state.asked.append(question.id)
+    turn.events.append(_ask_event(question.id, state.number, state.locale))
     return turn
 
 
@@ -330,8 +237,8 @@ def _ask_event(qid: str, number: str, locale: str) -> Ask:
 
 # ---- intents -----------------------------------------------------------------------------------------------
 
-def _answer(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
-    question = by_id(turn.state["open"])
+def _answer(dialogue: Dialogue, turn: _Step, heard: Heard) -> _Step:
+    question = by_id(turn.state.open_question)
     answer, values = _interpret(question, heard)
     if answer is None and heard.intent is None:
         answer = _said_in_own_words(question, heard.text)
@@ -344,11 +251,11 @@ def _answer(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
     return _advance(turn)
 
 
-def _record(state: dict[str, Any], question: Question, answer: str, values: dict[str, Any]) -> None:
-    state["answers"][question.id] = answer
+def _record(state: Draft, question: Question, answer: str, values: dict[str, Any]) -> None:
+    state.answers[question.id] = answer
     if values:
-        state["qvalues"][question.id] = values
-    state["open"] = None
+        state.answer_values[question.id] = values
+    state.open_question = None
 
 
 def _interpret(question: Question, heard: Heard) -> tuple[str | None, dict[str, Any]]:
@@ -429,26 +336,26 @@ def _bound(slots: dict[str, Any]) -> str | None:
     return bound if bound in BOUNDS else None
 
 
-def _note_value(state: dict[str, Any], heard: Heard) -> bool:
+def _note_value(state: Draft, heard: Heard) -> bool:
     """Keep a value said out of turn (e.g. "it's my left calf") if it is a triage value."""
     slots = heard.slots
     if slots.get("side") in ("left", "right", "both"):
-        state["values"]["side"] = slots["side"]
+        state.said_values["side"] = slots["side"]
     elif slots.get("location"):
-        state["values"]["location"] = slots["location"]
+        state.said_values["location"] = slots["location"]
     elif isinstance(slots.get("minutes"), int | float):
-        state["values"]["duration_minutes"] = float(slots["minutes"])
+        state.said_values["duration_minutes"] = float(slots["minutes"])
         if _bound(slots):  # "over ten minutes" said early: what it says of the threshold, not exactly ten
-            state["values"]["lasting_over_10_minutes"] = str(lasting_answer(float(slots["minutes"]), _bound(slots)))
+            state.said_values["lasting_over_10_minutes"] = str(lasting_answer(float(slots["minutes"]), _bound(slots)))
     else:
         return False
     return True
 
 
-def _miss(turn: Turn, question: Question) -> Turn:
+def _miss(turn: _Step, question: Question) -> _Step:
     state = turn.state
-    state["misses"] += 1
-    if state["misses"] < MAX_MISSES:
+    state.misses += 1
+    if state.misses < MAX_MISSES:
         _say(turn, "not_understood", expect=_texts(turn).expect(question.kind))
         return _reask(turn, question)
     _say(turn, "give_up")
@@ -456,45 +363,45 @@ def _miss(turn: Turn, question: Question) -> Turn:
     return _advance(turn)
 
 
-def _reask(turn: Turn, question: Question) -> Turn:
-    turn.events.append(_ask_event(question.id, turn.state["number"], turn.state["locale"]))
+def _reask(turn: _Step, question: Question) -> _Step:
+    turn.events.append(_ask_event(question.id, turn.state.number, turn.state.locale))
     return turn
 
 
-def _emergency(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
+def _emergency(dialogue: Dialogue, turn: _Step, heard: Heard) -> _Step:
     symptom = heard.slots.get("symptom")
     # A named sign is recorded as itself; a request for an ambulance or an emergency number as that request
     # (a finding of its own, so that signs denied earlier cannot outweigh it).
-    turn.state["volunteered"][symptom if symptom in FINDINGS else "emergency_requested"] = "yes"
-    _say(turn, "emergency_now", number=turn.state["number"])
+    turn.state.said_findings[symptom if symptom in FINDINGS else "emergency_requested"] = "yes"
+    _say(turn, "emergency_now", number=turn.state.number)
     return _finish(turn, complete=True)
 
 
-def _help(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
-    _say(turn, "help", number=turn.state["number"])
-    return _reask(turn, by_id(turn.state["open"]))
+def _help(dialogue: Dialogue, turn: _Step, heard: Heard) -> _Step:
+    _say(turn, "help", number=turn.state.number)
+    return _reask(turn, by_id(turn.state.open_question))
 
 
-def _repeat(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
-    return _reask(turn, by_id(turn.state["open"]))
+def _repeat(dialogue: Dialogue, turn: _Step, heard: Heard) -> _Step:
+    return _reask(turn, by_id(turn.state.open_question))
 
 
-def _why(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
-    question = by_id(turn.state["open"], turn.state["locale"])
+def _why(dialogue: Dialogue, turn: _Step, heard: Heard) -> _Step:
+    question = by_id(turn.state.open_question, turn.state.locale)
     words = _texts(turn)
     _say_text(turn, f"{words.reply('why_intro', why=question.why)} {_reasons_so_far(turn.state, words)}", "why")
     return _reask(turn, question)
 
 
-def _reasons_so_far(state: dict[str, Any], words: Texts) -> str:
-    findings = findings_of(state)
+def _reasons_so_far(state: Draft, words: Texts) -> str:
+    findings = state.findings
     result = evaluate(findings)
     if result.floor is Level.SELF_CARE:
         return words.reply("why_nothing_yet")
-    return words.reply("why_so_far", reasons=" ".join(assess(findings, state["number"]).reasons))
+    return words.reply("why_so_far", reasons=" ".join(assess(findings, state.number).reasons))
 
 
-def _back(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
+def _back(dialogue: Dialogue, turn: _Step, heard: Heard) -> _Step:
     """"Go back", or a correction. A correction changes an earlier answer only when it names that question
     (a value that fits it: "no wait, it's the right leg") or says it is about an earlier answer ("I meant
     yes", "no to the last one"); the dialogue then says what it changed. ("Sorry, no" is an answer to the
@@ -507,62 +414,62 @@ def _back(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
     return _correct_value(dialogue, turn, correction)
 
 
-def _go_back(turn: Turn) -> Turn:
+def _go_back(turn: _Step) -> _Step:
     state = turn.state
-    answered = [qid for qid in state["asked"] if qid in state["answers"]]
+    answered = [qid for qid in state.asked if qid in state.answers]
     if not answered:
         _say(turn, "back_first")
-        return _reask(turn, by_id(state["open"]))
+        return _reask(turn, by_id(state.open_question))
     previous = by_id(answered[-1])
     _forget(state, previous.id)
     _say(turn, "back")
     return _reask(turn, previous)
 
 
-def _correct_value(dialogue: Dialogue, turn: Turn, correction: Heard) -> Turn:
+def _correct_value(dialogue: Dialogue, turn: _Step, correction: Heard) -> _Step:
     """A value named in a correction goes to the open question if it answers it, else to the latest
     answered question it answers, else it is taken as said out of turn."""
     state = turn.state
-    if _interpret(by_id(state["open"]), correction)[0] is not None:
+    if _interpret(by_id(state.open_question), correction)[0] is not None:
         return _answer(dialogue, turn, correction)
-    for qid in reversed(state["asked"]):
-        if qid in state["answers"]:
+    for qid in reversed(state.asked):
+        if qid in state.answers:
             answer, values = _interpret(by_id(qid), correction)
             if answer is not None:
                 return _change(turn, by_id(qid), answer, values)
     return _answer(dialogue, turn, correction)
 
 
-def _correct_last(dialogue: Dialogue, turn: Turn, correction: Heard) -> Turn:
+def _correct_last(dialogue: Dialogue, turn: _Step, correction: Heard) -> _Step:
     """"I meant yes": about the last answer, unless the open question was just not understood (then it is
     the answer to that). A red flag the person was not sure about is asked again rather than set to no: a
     correction that does not name it must not rule it out."""
     state = turn.state
-    answered = [qid for qid in state["asked"] if qid in state["answers"]]
-    if state["misses"] or not answered:
+    answered = [qid for qid in state.asked if qid in state.answers]
+    if state.misses or not answered:
         return _answer(dialogue, turn, correction)
     target = by_id(answered[-1])
     answer = "yes" if correction.intent == "Yes" else "no"
-    if answer == "no" and state["answers"][target.id] != "no" and set(target.findings) & set(RED_FLAGS):
-        state["answers"].pop(target.id)
-        state["qvalues"].pop(target.id, None)
-        state["open"], state["misses"] = target.id, 0
+    if answer == "no" and state.answers[target.id] != "no" and set(target.findings) & set(RED_FLAGS):
+        state.answers.pop(target.id)
+        state.answer_values.pop(target.id, None)
+        state.open_question, state.misses = target.id, 0
         _say(turn, "back")
         return _reask(turn, target)
     return _change(turn, target, answer, {})
 
 
-def _change(turn: Turn, question: Question, answer: str, values: dict[str, Any]) -> Turn:
+def _change(turn: _Step, question: Question, answer: str, values: dict[str, Any]) -> _Step:
     """Replace an earlier answer, say so, and go on from there (the open question is asked again if it is
     still needed)."""
     state = turn.state
-    state["answers"][question.id] = answer
+    state.answers[question.id] = answer
     if values:
-        state["qvalues"][question.id] = values
+        state.answer_values[question.id] = values
     else:
-        state["qvalues"].pop(question.id, None)
+        state.answer_values.pop(question.id, None)
     words = _texts(turn)
-    _say(turn, "changed", question=by_id(question.id, turn.state["locale"]).text,
+    _say(turn, "changed", question=by_id(question.id, turn.state.locale).text,
          answer=_answer_words(answer, values, words))
     return _advance(turn)
 
@@ -576,14 +483,14 @@ def _answer_words(answer: str, values: dict[str, Any], words: Texts) -> str:
     return words.word(answer if answer in ("yes", "no") else "unknown")
 
 
-def _forget(state: dict[str, Any], qid: str) -> None:
+def _forget(state: Draft, qid: str) -> None:
     """Drop an answer and every question asked after it, and reopen it."""
-    index = state["asked"].index(qid)
-    for later in state["asked"][index:]:
-        state["answers"].pop(later, None)
-        state["qvalues"].pop(later, None)
-    state["asked"] = state["asked"][: index + 1]
-    state["open"], state["misses"] = qid, 0
+    index = state.asked.index(qid)
+    for later in state.asked[index:]:
+        state.answers.pop(later, None)
+        state.answer_values.pop(later, None)
+    state.asked = state.asked[: index + 1]
+    state.open_question, state.misses = qid, 0
 
 
 def _correction(heard: Heard) -> Heard | None:
@@ -599,23 +506,23 @@ def _correction(heard: Heard) -> Heard | None:
     return None
 
 
-def _start_over(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
+def _start_over(dialogue: Dialogue, turn: _Step, heard: Heard) -> _Step:
     keep = turn.state
-    fresh = Turn(dialogue.new_state())
-    fresh.state["number"], fresh.state["locale"] = keep["number"], keep["locale"]
+    fresh = _Step(dialogue.new_state().draft())
+    fresh.state.number, fresh.state.locale = keep.number, keep.locale
     _say(fresh, "start_over")
     return _advance(fresh)
 
 
-def _stop(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
+def _stop(dialogue: Dialogue, turn: _Step, heard: Heard) -> _Step:
     return _finish(turn, complete=False)
 
 
-def _after_end(dialogue: Dialogue, turn: Turn, heard: Heard) -> Turn:
+def _after_end(dialogue: Dialogue, turn: _Step, heard: Heard) -> _Step:
     if heard.intent == "StartOver":
         return _start_over(dialogue, turn, heard)
     if heard.intent == "Repeat":
-        return _finish(turn, complete=turn.state["complete"], repeat=True)
+        return _finish(turn, complete=turn.state.complete, repeat=True)
     _say(turn, "finished")
     return turn
 
@@ -633,11 +540,11 @@ _HANDLERS = {
 
 # ---- the end -----------------------------------------------------------------------------------------------
 
-def _finish(turn: Turn, complete: bool, repeat: bool = False) -> Turn:
+def _finish(turn: _Step, complete: bool, repeat: bool = False) -> _Step:
     state = turn.state
-    state.update(open=None, done=True, complete=complete)
-    number = state["number"]
-    outcome = assess(findings_of(state), number, texts(state["locale"]).advice_line)
+    state.open_question, state.finished, state.complete = None, True, complete
+    number = state.number
+    outcome = assess(state.findings, number, texts(state.locale).advice_line)
     emergency = outcome.level is Level.EMERGENCY and outcome.settled  # certain, not only cautious
     if not complete and not emergency:
         _say(turn, "stop_incomplete", number=number)
@@ -653,24 +560,24 @@ def _outcome_text(outcome: Assessment, words: Texts) -> str:
     return f"{words.headline(outcome.level.name)} {outcome.advice} {outcome.safety_net} {outcome.disclaimer}"
 
 
-def _asked_count(state: dict[str, Any]) -> int:
-    return len(state["asked"])
+def _asked_count(state: Draft) -> int:
+    return len(state.asked)
 
 
-def _answer_log(state: dict[str, Any]) -> list[tuple[str, str]]:
+def _answer_log(state: Draft) -> list[tuple[str, str]]:
     entries = []
-    words = texts(state["locale"])
-    for qid in state["asked"]:
-        answer = state["answers"].get(qid, words.word("not_answered"))
-        values = state["qvalues"].get(qid, {})
+    words = texts(state.locale)
+    for qid in state.asked:
+        answer = state.answers.get(qid, words.word("not_answered"))
+        values = state.answer_values.get(qid, {})
         detail = "".join(f" ({name}: {value})" for name, value in values.items())
-        entries.append((by_id(qid, state["locale"]).text, answer + detail))
-    for name, value in {**state["values"], **state["volunteered"]}.items():
+        entries.append((by_id(qid, state.locale).text, answer + detail))
+    for name, value in {**state.said_values, **state.said_findings}.items():
         entries.append((words.word("volunteered", name=name), str(value)))
     return entries
 
 
-def _result(state: dict[str, Any], outcome: Assessment, complete: bool) -> Result:
+def _result(state: Draft, outcome: Assessment, complete: bool) -> Result:
     return Result(
         level=outcome.level.name,
         findings=outcome.findings.to_dict(),
@@ -682,18 +589,18 @@ def _result(state: dict[str, Any], outcome: Assessment, complete: bool) -> Resul
         summary=clinician_summary(outcome, _answer_log(state)),
         rules=outcome.rules,
         complete=complete,
-        emergency_number=state["number"],
+        emergency_number=state.number,
     )
 
 
-def _texts(turn: Turn) -> Texts:
-    return texts(turn.state["locale"])
+def _texts(turn: _Step) -> Texts:
+    return texts(turn.state.locale)
 
 
-def _say(turn: Turn, key: str, **values: Any) -> None:
+def _say(turn: _Step, key: str, **values: Any) -> None:
     """Say the reply `key` in the conversation's locale."""
     _say_text(turn, _texts(turn).reply(key, **values), key)
 
 
-def _say_text(turn: Turn, text: str, key: str) -> None:
-    turn.events.append(Say(text, ssml(text, turn.state["number"]), key))
+def _say_text(turn: _Step, text: str, key: str) -> None:
+    turn.events.append(Say(text, ssml(text, turn.state.number), key))

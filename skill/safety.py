@@ -16,7 +16,7 @@ from typing import Any
 from intents import Heard
 from intents.redflags import verdict
 
-from .dialogue import Dialogue, emergency_heard
+from .dialogue import Dialogue, DialogueState, emergency_heard
 
 __all__ = ["SafetyNet", "emergency_advice"]
 
@@ -62,7 +62,7 @@ def _is_emergency(heard: Heard | None) -> bool:
 
 
 def _shows_emergency(state: Any) -> bool:
-    if not isinstance(state, dict):
+    if not isinstance(state, DialogueState | dict):
         return False
     try:
         return bool(emergency_heard(state))

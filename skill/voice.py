@@ -41,7 +41,7 @@ from .chat import emit_json
 from .dialogue import Dialogue
 from .hearing import heard_from
 from .questions import questions
-from .safety import SafetyNet
+from .session import Session
 from .settings import VoiceSettings
 from .texts import texts as locale_texts
 
@@ -231,26 +231,23 @@ class VoiceLoop:
 
     def run(self):
         """The whole conversation; returns the last Turn."""
-        self.net = SafetyNet(self.dialogue)
+        self.session = Session(self.dialogue)
         try:
-            self.turn = self.dialogue.start()
-            return self._conversation()
+            return self._conversation(self.session.start())
         except BaseException:
             self._protect()
             raise
 
-    def _conversation(self):
+    def _conversation(self, events):
         answer_end: float | None = None
         while True:
-            self.net.saw(state=self.turn.state)
-            self._say_events(self.turn.events, answer_end)
-            if self.turn.finished:
-                return self.turn
-            listened = listen(self.recognizer, self.source, self.turn.open_question.kind, self.config)
+            self._say_events(events, answer_end)
+            if self.session.finished:
+                return self.session.turn
+            listened = listen(self.recognizer, self.source, self.session.open_question.kind, self.config)
             self._show_heard(listened)
             answer_end = listened.ended_at
-            self.net.saw(heard=listened.heard)
-            self.turn = self.dialogue.respond(self.turn.state, listened.heard)
+            events = self.session.answer(listened.heard)
 
     def _say_events(self, events, answer_end: float | None) -> None:
         for event in events:
@@ -307,13 +304,14 @@ class VoiceLoop:
         self._emit({"type": "heard", **heard.to_json()}, listened.timing(), caption)
 
     def _show_result(self, result) -> None:
-        caption = f"\nOutcome: {result.level.replace('_', ' ').lower()}"
+        words = locale_texts(self.dialogue.locale)
+        caption = "\n" + words.word("outcome", level=result.level.replace("_", " ").lower())
         self._emit(result.to_json(), {"timing": timing_summary(self.latencies_ms)}, caption)
 
     def _protect(self) -> None:
         """After a crash: if an emergency sign was heard, the emergency advice still reaches the user."""
 
-        text = self.net.advice()
+        text = self.session.rescue()
         if text:
             self._emit({"type": "say", "text": text, "key": "emergency"}, {"spoken": False}, caption=text)
             print(text, file=sys.stderr, flush=True)

@@ -121,7 +121,7 @@ def converse(send: Send, locale: str, script: dict[str, list[tuple]], max_turns:
         done.responses.append(response)
         if session.ended:
             return done
-        qid = response["sessionAttributes"]["dialogue"]["open"]
+        qid = response["sessionAttributes"]["dialogue"]["open_question"]
         done.asked.append(qid)
         pending = queued.get(qid)
         request = session.intent(*(pending.pop(0) if pending else default))
@@ -141,7 +141,7 @@ def check_response(response: dict, locale: str) -> None:
         assert not response.get("sessionAttributes"), "nothing about the person is kept after the end"
     else:
         assert body["reprompt"]["outputSpeech"]["ssml"].startswith("<speak>")
-        assert response["sessionAttributes"]["dialogue"]["open"]
+        assert response["sessionAttributes"]["dialogue"]["open_question"]
         assert "card" not in body
 
 
@@ -317,7 +317,7 @@ def _over_alexa(send: Send, case, values: bool) -> tuple[list[str], str]:
     while not session.ended:
         check_response(response, "en-US")
         state = response["sessionAttributes"]["dialogue"]
-        question = by_id(state["open"])
+        question = by_id(state["open_question"])
         asked.append(question.id)
         heard = _answer(case, question.kind, question.findings, values)
         response = session.absorb(send(session.intent(*_as_alexa(heard))))

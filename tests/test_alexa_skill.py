@@ -165,7 +165,7 @@ def test_launch_asks_with_ssml_and_a_reprompt_and_keeps_the_session_open():
     assert body["reprompt"]["outputSpeech"]["ssml"].startswith("<speak>")
     assert body["shouldEndSession"] is False
     assert "card" not in body
-    assert response["sessionAttributes"]["dialogue"]["open"]
+    assert response["sessionAttributes"]["dialogue"]["open_question"]
 
 
 def test_state_lives_only_in_the_session_attributes():
@@ -175,7 +175,8 @@ def test_state_lives_only_in_the_session_attributes():
     send(second, second.launch())
     after_no = send(first, first.intent("AMAZON.NoIntent"))
     repeated = send(second, second.intent("AMAZON.RepeatIntent"))
-    assert after_no["sessionAttributes"]["dialogue"]["open"] != repeated["sessionAttributes"]["dialogue"]["open"]
+    opened = [reply["sessionAttributes"]["dialogue"]["open_question"] for reply in (after_no, repeated)]
+    assert opened[0] != opened[1]
 
 
 def test_a_first_request_without_launch_starts_the_conversation():
@@ -222,7 +223,7 @@ def test_a_state_that_does_not_validate_starts_a_new_conversation():
     """Issue 10.6: a state that does not validate is a new conversation with a clean reply (it used to end
     the session with an apology)."""
     session, response = started("en-AU")
-    session.attributes = {"dialogue": {**response["sessionAttributes"]["dialogue"], "v": 999}}
+    session.attributes = {"dialogue": {**response["sessionAttributes"]["dialogue"], "version": 999}}
     reply = send(session, session.intent("AMAZON.NoIntent"))
     assert reply["response"]["shouldEndSession"] is False
     assert SSML_NUMBER.format("000") in speech(reply)
@@ -235,7 +236,7 @@ def test_a_crafted_finished_state_with_a_crafted_number_still_gets_the_emergency
     state. Now the emergency is answered whatever the state says, with the locale's number."""
     session, response = started("en-GB")
     state = response["sessionAttributes"]["dialogue"]
-    session.attributes = {"dialogue": {**state, "done": True, "open": None, "number": "0800 PIZZA"}}
+    session.attributes = {"dialogue": {**state, "finished": True, "open_question": None, "number": "0800 PIZZA"}}
     reply = send(session, session.intent(
         "EmergencyIntent", [resolved_slot("symptom", "i can't breathe", "breathless", "RED_FLAG_SYMPTOM")]))
     assert SSML_NUMBER.format("999") in speech(reply)
@@ -247,7 +248,7 @@ def test_a_failure_after_an_emergency_sign_still_gives_the_emergency_advice():
     """Safety rule 5: the state shows a volunteered red flag, then the step fails: the advice still goes out."""
     session, response = started("en-GB")
     state = response["sessionAttributes"]["dialogue"]
-    session.attributes = {"dialogue": {**state, "v": 999, "volunteered": {"breathless": "yes"}}}
+    session.attributes = {"dialogue": {**state, "version": 999, "said_findings": {"breathless": "yes"}}}
     reply = send(session, session.intent("AMAZON.NoIntent"))
     assert reply["response"]["shouldEndSession"] is True
     assert SSML_NUMBER.format("999") in speech(reply)
@@ -256,7 +257,7 @@ def test_a_failure_after_an_emergency_sign_still_gives_the_emergency_advice():
 
 def test_an_emergency_heard_in_the_failing_request_still_gives_the_advice():
     session, response = started("en-US")
-    session.attributes = {"dialogue": {**response["sessionAttributes"]["dialogue"], "v": 999}}
+    session.attributes = {"dialogue": {**response["sessionAttributes"]["dialogue"], "version": 999}}
     reply = send(session, session.intent(
         "EmergencyIntent", [resolved_slot("symptom", "i coughed up blood", "coughing_blood", "RED_FLAG_SYMPTOM")]))
     assert SSML_NUMBER.format("911") in speech(reply)

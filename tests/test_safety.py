@@ -16,13 +16,15 @@ from skill.safety import SafetyNet, emergency_advice
 
 
 def _state_with(answers: dict) -> dict:
-    return {**Dialogue("en-GB").start().state, "answers": answers}
+    return {**Dialogue("en-GB").start().state.to_dict(), "answers": answers}
 
 
 @pytest.mark.parametrize(("states", "heard"), [
     ((_state_with({"red_flags_chest": "yes"}),), None),
-    (({**_state_with({"red_flags_chest": "yes"}), "v": 99},), None),      # a state that does not validate
-    (({"volunteered": {"coughing_blood": "yes"}},), None),                 # only scraps of one
+    (({**_state_with({"red_flags_chest": "yes"}), "version": 99},), None),  # a state that does not validate
+    (({"said_findings": {"coughing_blood": "yes"}},), None),               # only scraps of one
+    (({"volunteered": {"coughing_blood": "yes"}},), None),                 # scraps of a version 1 state
+    ((Dialogue("en-GB").read_state(_state_with({"red_flags_chest": "yes"})),), None),  # the state itself
     ((None,), Heard("call an ambulance", "Emergency", {}, 1.0)),
     ((None,), Heard("yes and I can't breathe", None, {}, 0.0)),           # not understood, but its words
     (("garbage", 42, _state_with({"swelling": "yes"})), Heard("my wife collapsed", "Yes", {}, 0.5)),

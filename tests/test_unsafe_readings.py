@@ -52,7 +52,7 @@ def test_the_plain_cramp_is_self_care():
 ])
 def test_more_than_the_threshold_is_more_than_ten_minutes(said):
     turn, _ = converse({"duration": said})
-    assert turn.state["answers"]["duration"] == "yes"
+    assert turn.state.answers["duration"] == "yes"
     assert turn.result.level == "URGENT"
 
 
@@ -62,7 +62,7 @@ def test_more_than_the_threshold_is_more_than_ten_minutes(said):
 ])
 def test_less_than_the_threshold_is_not_more_than_ten_minutes(said):
     turn, _ = converse({"duration": said})
-    assert turn.state["answers"]["duration"] == "no"
+    assert turn.state.answers["duration"] == "no"
     assert turn.result.level == "SELF_CARE"
 
 
@@ -70,13 +70,13 @@ def test_less_than_the_threshold_is_not_more_than_ten_minutes(said):
                                   "more than five minutes", "less than an hour"])
 def test_a_duration_that_straddles_the_threshold_is_unknown_and_read_the_cautious_way(said):
     turn, _ = converse({"duration": said})
-    assert turn.state["answers"]["duration"] == "unknown"
+    assert turn.state.answers["duration"] == "unknown"
     assert turn.result.level != "SELF_CARE"
 
 
 def test_exactly_ten_minutes_is_not_more_than_ten():
     turn, _ = converse({"duration": "ten minutes"})
-    assert turn.state["answers"]["duration"] == "no"
+    assert turn.state.answers["duration"] == "no"
 
 
 # ---- 2. an answer's polarity comes from what it says of the finding, not from its first word -----------
@@ -88,14 +88,14 @@ def test_exactly_ten_minutes_is_not_more_than_ten():
 ])
 def test_cannot_to_the_weight_bearing_question_is_a_yes(said):
     turn, _ = converse({"cannot_bear_weight": said})
-    assert turn.state["answers"]["cannot_bear_weight"] == "yes"
+    assert turn.state.answers["cannot_bear_weight"] == "yes"
     assert turn.result.level == "URGENT"
 
 
 @pytest.mark.parametrize("said", ["no I can walk on it", "yes I can", "I can stand on it fine", "no, I can"])
 def test_can_to_the_weight_bearing_question_is_a_no(said):
     turn, _ = converse({"cannot_bear_weight": said})
-    assert turn.state["answers"]["cannot_bear_weight"] == "no"
+    assert turn.state.answers["cannot_bear_weight"] == "no"
     assert turn.result.level == "SELF_CARE"
 
 
@@ -130,7 +130,7 @@ def test_sorry_no_after_not_sure_answers_only_the_open_red_flag(said):
     signs to no; now it is a no to that question, and the other three are still asked."""
     turn, asked = converse({"red_flags_chest": "not sure", "breathless": said, "chest_pain": "yes"})
     assert [qid for qid, _ in asked][:3] == ["red_flags_chest", "breathless", "chest_pain"]
-    assert turn.state["answers"]["breathless"] == "no"
+    assert turn.state.answers["breathless"] == "no"
     assert turn.result.level == "EMERGENCY"
 
 
@@ -162,14 +162,14 @@ def test_a_named_correction_says_what_it_changed():
     turn = dialogue.respond(turn.state, match("no wait, it's the right leg", turn.open_question.kind))
     said = [event.text for event in turn.events if getattr(event, "key", "") == "changed"]
     assert said and "Is the pain in one leg only?" in said[0] and "right leg" in said[0]
-    assert turn.state["qvalues"]["side"] == {"side": "right"}
-    assert next_question in turn.state["asked"]
+    assert turn.state.answer_values["side"] == {"side": "right"}
+    assert next_question in turn.state.asked
 
 
 def test_i_meant_yes_after_a_miss_answers_the_open_question():
     turn, asked = converse({"swelling": ["purple monkey dishwasher", "I meant yes"]})
-    assert turn.state["answers"]["swelling"] == "yes"
-    assert turn.state["answers"]["red_flags_leg"] == "no"
+    assert turn.state.answers["swelling"] == "yes"
+    assert turn.state.answers["red_flags_leg"] == "no"
     assert turn.result.level == "URGENT"
 
 
@@ -325,7 +325,7 @@ def test_a_red_flag_word_in_an_answer_not_understood_is_checked_in_one_line(said
 ])
 def test_a_denied_red_flag_is_a_no(said):
     turn, asked = converse({"red_flags_chest": said})
-    assert turn.state["answers"]["red_flags_chest"] == "no"
+    assert turn.state.answers["red_flags_chest"] == "no"
     assert turn.result.level == "SELF_CARE"
 
 
@@ -360,7 +360,7 @@ SAID_TO_ITS_OWN_QUESTION = [
 def test_a_sign_said_to_its_own_question_is_never_recorded_as_no(question, said):
     group = "red_flags_leg" if question == "cold_pale_or_numb" else "red_flags_chest"
     turn, asked = converse({group: "not sure", question: [said, "not sure"]})
-    assert turn.state["answers"].get(question) != "no"
+    assert turn.state.answers.get(question) != "no"
     assert turn.result.level == "EMERGENCY"
 
 
@@ -409,7 +409,7 @@ def test_reasons_tell_not_sure_from_not_asked_and_lead_with_what_decided():
 def test_a_question_never_asked_is_not_reported_as_not_sure():
     turn, _ = converse({"swelling": "yes"})
     said = " ".join(turn.result.reasons)
-    asked = {qid for qid in turn.state["asked"]}
+    asked = {qid for qid in turn.state.asked}
     assert "not sure" not in said  # every question was answered yes or no
     assert asked and turn.result.level == "URGENT"
 

@@ -96,7 +96,7 @@ def test_a_real_envelope_with_a_dialogue_state_is_well_inside_the_nesting_limit(
     from skill.dialogue import Dialogue
     from skill.verify import MAX_JSON_DEPTH, _nesting
 
-    state = Dialogue("en-GB").start().state
+    state = Dialogue("en-GB").start().state.to_dict()
     body = json.dumps(envelope("IntentRequest", intent="AMAZON.YesIntent", attributes={"dialogue": state}))
     assert _nesting(body) <= MAX_JSON_DEPTH - 8
 
