@@ -1,5 +1,11 @@
-"""Spoken triage sessions for the voice tests: the answers per case, the question order the dialogue gives
-for them (learnt from a typed run of the same dialogue), and one recording of all the answers."""
+"""Spoken triage sessions: one recording of all the answers of a session (`session_wav`), shared by the voice
+tests and bench/voice_latency.py.
+
+The tests take their sessions and every expectation (questions, intents, level) from the golden conversations
+(tests/data/golden_conversations.yaml, read by tests/golden.py, which builds the `Step`s). The latency bench
+only needs answers that lead somewhere plausible: `plan` gives it the question order of its `CASES` from a
+typed run of the same dialogue, which is fine for timing but is no expectation (bench/ imports nothing from
+tests/)."""
 
 from __future__ import annotations
 
@@ -32,6 +38,8 @@ def _no_for(question_text: str) -> str:
 
 @dataclass(frozen=True)
 class Step:
+    """One spoken answer: the question open when it is said, its kind, the words, the intent meant."""
+
     question: str
     kind: str
     answer: str
@@ -39,7 +47,8 @@ class Step:
 
 
 def plan(case: str) -> tuple[list[Step], str]:
-    """The questions the dialogue asks for this case, with the answer to each (typed run)."""
+    """The questions the dialogue asks for this bench case, with the answer to each (typed run; the bench
+    only, see the module docstring)."""
     answers, level = CASES[case]
     dialogue = Dialogue("en-US")
     turn = dialogue.start()
@@ -56,7 +65,7 @@ def plan(case: str) -> tuple[list[Step], str]:
 
 def session_wav(clips: SpeechClips, steps: list[Step], path: Path, voice: str = "flite:slt",
                 snr_db: float = 20, seed: int = 0) -> Path:
-    """All the answers in order, each followed by silence, with dither and pink noise."""
+    """All the answers (`step.answer`) in order, each followed by silence, with dither and pink noise."""
     parts = [np.zeros(int(0.5 * RATE))]
     for step in steps:
         parts += [clips.clean(step.answer, voice), np.zeros(int(GAP_S * RATE))]

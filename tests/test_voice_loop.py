@@ -1,9 +1,11 @@
 """Complete spoken triage sessions through the real recognizer, endpointer, TTS and dialogue.
 
-Each session is one recording built at test time: the answers (synthesized, with pink noise at 20 dB)
-in the order the dialogue asks its questions for that case, separated by silence. It goes through
-`legcheck voice --input-wav` (the real command, in a subprocess) and through `legcheck chat --json` with
-one `@answer.wav` line per answer.
+Each session is a golden conversation (tests/data/golden_conversations.yaml) whose answers are all phrases of
+the spoken grammar: one recording built at test time of its answers in order (synthesized, with pink noise
+at 20 dB), separated by silence. It goes through `legcheck voice --input-wav` (the real command, in a
+subprocess) and through `legcheck chat --json` with one `@answer.wav` line per answer. The expectations (the
+intent heard for each answer, the events after it, the level, the emergency number) are the trace's, never
+those of a typed run of the same dialogue.
 """
 
 from __future__ import annotations
@@ -17,10 +19,18 @@ import numpy as np
 import pytest
 
 from bench.speech_audio import RATE, SpeechClips, write_wav
-from bench.voice_sessions import plan, session_wav
+from bench.voice_sessions import Step, session_wav
 from speech.audio import read_wav
+from tests.golden import VOICE_LOOP_SESSIONS, Trace, load_traces, played_from_json, voice_steps
 
 TIMEOUT_S = 240
+TRACES = {trace.id: trace for trace in load_traces()}
+
+
+def session(trace_id: str) -> tuple[Trace, list[Step]]:
+    """A golden trace and its spoken answers (each a phrase of the open question's grammar)."""
+    trace = TRACES[trace_id]
+    return trace, voice_steps(trace)
 
 
 @pytest.fixture(scope="module")
@@ -37,25 +47,29 @@ def events(stdout: str) -> list[dict]:
     return [json.loads(line) for line in stdout.splitlines() if line.strip()]
 
 
-def _check_session(found: list[dict], steps, level: str) -> None:
-    asked = [event["question"] for event in found if event["type"] == "ask"]
-    heard = [event["intent"] for event in found if event["type"] == "heard"]
-    result = [event for event in found if event["type"] == "result"]
-    assert heard == [step.intent for step in steps], (heard, asked)
-    assert asked == [step.question for step in steps]
-    assert len(result) == 1 and result[0]["level"] == level
+def _check_session(stdout: str, trace: Trace, steps: list[Step]) -> None:
+    """What the trace expects: the intent heard for each answer, then answer by answer the events."""
+    played = played_from_json(stdout)
+    assert played.heard == [step.intent or "" for step in steps], played.turns
+    assert played.turns == trace.expected
+    assert played.number == trace.number
+
+
+def voice(trace: Trace, recording, said, env: dict | None = None) -> subprocess.CompletedProcess:
+    return legcheck("voice", "--input-wav", str(recording), "--output-wav", str(said), "--json",
+                    "--locale", trace.locale, env=env)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", ["emergency", "dvt", "cramp", "emergency_phrase"])
-def test_spoken_session_through_legcheck_voice(clips, tmp_path, case):
-    steps, level = plan(case)
-    recording = session_wav(clips, steps, tmp_path / f"{case}.wav")
+@pytest.mark.parametrize("trace_id", VOICE_LOOP_SESSIONS)
+def test_spoken_session_through_legcheck_voice(clips, tmp_path, trace_id):
+    trace, steps = session(trace_id)
+    recording = session_wav(clips, steps, tmp_path / f"{trace_id}.wav")
     said = tmp_path / "said.wav"
-    run = legcheck("voice", "--input-wav", str(recording), "--output-wav", str(said), "--json")
+    run = voice(trace, recording, said)
     assert run.returncode == 0, run.stderr
     found = events(run.stdout)
-    _check_session(found, steps, level)
+    _check_session(run.stdout, trace, steps)
     latencies = [event["latency_ms"] for event in found if "latency_ms" in event]
     assert len(latencies) == len(steps)  # one reply after every answer, each timed
     heard = [event for event in found if event["type"] == "heard"]
@@ -65,24 +79,23 @@ def test_spoken_session_through_legcheck_voice(clips, tmp_path, case):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", ["emergency", "dvt", "cramp"])
-def test_spoken_session_through_chat_json_with_wav_answers(clips, tmp_path, case):
-    steps, level = plan(case)
+@pytest.mark.parametrize("trace_id", [t for t in VOICE_LOOP_SESSIONS if t != "red_flag_first"])
+def test_spoken_session_through_chat_json_with_wav_answers(clips, tmp_path, trace_id):
+    trace, steps = session(trace_id)
     lines = [f"@{clips.wav(step.answer, 'flite:rms', snr_db=20, noise='pink')}" for step in steps]
-    run = legcheck("chat", "--json", stdin="\n".join(lines) + "\n")
+    run = legcheck("chat", "--json", "--locale", trace.locale, stdin="\n".join(lines) + "\n")
     assert run.returncode == 0, run.stderr
-    _check_session(events(run.stdout), steps, level)
+    _check_session(run.stdout, trace, steps)
 
 
 @pytest.mark.slow
 def test_emergency_advice_is_printed_when_speech_output_fails(clips, tmp_path):
-    steps, level = plan("emergency")
+    trace, steps = session("locale_en_au")
     recording = session_wav(clips, steps, tmp_path / "emergency.wav")
-    run = legcheck("voice", "--input-wav", str(recording), "--output-wav", str(tmp_path / "said.wav"),
-                   "--json", env={"LEGCHECK_TTS_COMMAND": "/nonexistent/legcheck-tts"})
+    run = voice(trace, recording, tmp_path / "said.wav", env={"LEGCHECK_TTS_COMMAND": "/nonexistent/legcheck-tts"})
     assert run.returncode == 0, run.stderr
     found = events(run.stdout)
-    _check_session(found, steps, level)
+    _check_session(run.stdout, trace, steps)
     outcome = [event for event in found if event["type"] == "say" and event["key"].startswith("outcome")]
     assert outcome and not outcome[0]["spoken"]
     assert f"(speech output failed; printed instead) {outcome[0]['text']}" in run.stderr
@@ -158,12 +171,12 @@ def test_a_pause_inside_an_answer_does_not_cut_it(clips, tmp_path):
 def test_emergency_advice_is_printed_when_the_output_file_cannot_be_written(clips, tmp_path):
     """/dev/full fails every write with 'no space left on device': a real output failure. Every reply is
     printed instead, the check still ends in EMERGENCY, and the unwritable file is a clear exit 2."""
-    steps, level = plan("emergency_phrase")
+    trace, steps = session("red_flag_first")
     recording = session_wav(clips, steps, tmp_path / "emergency.wav")
-    run = legcheck("voice", "--input-wav", str(recording), "--output-wav", "/dev/full", "--json")
+    run = voice(trace, recording, "/dev/full")
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert "legcheck: cannot finish /dev/full: No space left on device" in run.stderr
     found = events(run.stdout)
-    _check_session(found, steps, level)
+    _check_session(run.stdout, trace, steps)
     outcome = [event for event in found if event["type"] == "say" and event["key"].startswith("outcome")]
     assert f"(speech output failed; printed instead) {outcome[0]['text']}" in run.stderr
