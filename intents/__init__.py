@@ -79,6 +79,7 @@ intents/nlu.py.
 """
 
 from .errors import IntentsError, UnknownKindError
-from .nlu import KINDS, Heard, load_intents, match, phrases
+from .nlu import KINDS, NOT_UNDERSTOOD, STOPPED, Heard, load_intents, match, phrases
 
-__all__ = ["KINDS", "Heard", "IntentsError", "UnknownKindError", "load_intents", "match", "phrases"]
+__all__ = ["KINDS", "NOT_UNDERSTOOD", "STOPPED", "Heard", "IntentsError", "UnknownKindError", "load_intents", "match",
+           "phrases"]

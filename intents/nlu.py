@@ -130,6 +130,22 @@ class Heard:
             "confidence": self.confidence,
         }
 
+    @classmethod
+    def from_json(cls, data: dict) -> Heard:
+        """The Heard of a to_json() dict (keys it does not know are ignored)."""
+        return cls(str(data.get("text", "")), data.get("intent"), dict(data.get("slots") or {}),
+                   float(data.get("confidence", 0.0)))
+
+    @property
+    def understood(self) -> bool:
+        return self.intent is not None
+
+
+NOT_UNDERSTOOD = Heard("", None, {}, 0.0)
+"""Nothing heard, or nothing to trust: the dialogue asks again (never "no")."""
+STOPPED = Heard("", "Stop", {}, 1.0)
+"""The input ended (Ctrl-D, end of a file or recording): stop, never assume "no"."""
+
 
 @functools.cache
 def _source() -> dict:

@@ -40,7 +40,7 @@ from ask_sdk_model import IntentRequest, Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
-from intents import Heard, load_intents
+from intents import NOT_UNDERSTOOD, Heard, load_intents
 from intents.alexa import SLOTS, our_intent_name
 from skill.dialogue import Dialogue
 from skill.events import Ask, Result, Say
@@ -121,7 +121,7 @@ def heard_from_intent(intent: Any) -> Heard:
         if value is not None:
             slots[spec.key] = value
     if name is None or (name in _NEEDS_SLOT and _NEEDS_SLOT[name] not in slots):
-        return Heard("", None, {}, 0.0)
+        return NOT_UNDERSTOOD
     return Heard("", name, slots, 1.0)
 
 

@@ -12,10 +12,11 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
-from intents import Heard, match
+from intents import STOPPED, Heard, match
 
 from .dialogue import Dialogue
-from .events import Ask, Event, Result
+from .events import Ask, ErrorEvent, Event, HeardEvent, Result, Say
+from .replies import ssml
 from .session import Session
 from .texts import Texts, texts
 
@@ -58,7 +59,7 @@ def run_json(dialogue: Dialogue, stdin: IO[str], stdout: IO[str]) -> int:
         log.exception("chat --json failed")
         advice = session.rescue()  # safety rule 5
         if advice:
-            emit_json({"type": "say", "text": advice, "key": "emergency"}, stdout)
+            emit_json(Say(advice, ssml(advice), "emergency"), stdout)
         raise
 
 
@@ -68,19 +69,19 @@ def _json_loop(dialogue: Dialogue, session: Session, lines: Iterator[str], out: 
     while not session.finished:
         line = next(lines, None)
         if line is None:  # end of input: stop, never assume "no"
-            heard = Heard("", "Stop", {}, 1.0)
+            heard = STOPPED
         elif not line.strip():  # a blank line answers nothing: the question stands, no miss is counted
             emit_json(session.open_question, out)
             continue
         else:
             if len(line) > MAX_LINE:
-                emit_json({"type": "error", "text": _cut_message(dialogue)}, out)
+                emit_json(ErrorEvent(_cut_message(dialogue)), out)
                 line = line[:MAX_LINE]
             heard = _heard_or_error(line, session.open_question, out)
             if heard is None:
                 emit_json(session.open_question, out)
                 continue
-        emit_json({"type": "heard", **heard.to_json()}, out)
+        emit_json(HeardEvent(heard), out)
         for event in session.answer(heard):
             emit_json(event, out)
     return 0
@@ -92,7 +93,7 @@ def _heard_or_error(line: str, question: Ask, out: IO[str]) -> Heard | None:
     except Exception as error:  # bad audio file, recognizer missing: report, keep the conversation
         if not line.strip().startswith("@"):
             raise
-        emit_json({"type": "error", "text": f"could not use {line.strip()[1:]!r}: {error}"}, out)
+        emit_json(ErrorEvent(f"could not use {line.strip()[1:]!r}: {error}"), out)
         return None
 
 
@@ -125,7 +126,7 @@ def _read_answer(dialogue: Dialogue, question: Ask, ask: Callable[[str], str],
         try:
             text = ask("> ")
         except (EOFError, KeyboardInterrupt):
-            return Heard("", "Stop", {}, 1.0)
+            return STOPPED
         if text.strip():
             break
         say(question.text)

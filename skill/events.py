@@ -1,6 +1,9 @@
-"""What the dialogue says and asks: one small event type per kind of output.
+"""What the dialogue says and asks, and what a front end reports: one small event type per kind of output.
 
-Every front end (typed chat, JSON machine mode, offline voice, Alexa) renders these same events.
+Every front end (typed chat, JSON machine mode, offline voice, Alexa) renders the dialogue's events (Ask,
+Say, Result); chat --json and voice --json also write what they heard (HeardEvent; a Heard whose intent is
+None is not understood) and what went wrong with an input (ErrorEvent). One writer (`to_json`, and
+skill.chat.emit_json for a line) and one reader (`event_from_json`).
 """
 
 from __future__ import annotations
@@ -8,7 +11,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["Ask", "Say", "Result", "Event", "event_from_json"]
+from intents import Heard
+
+__all__ = ["Ask", "Say", "Result", "HeardEvent", "ErrorEvent", "Event", "event_from_json"]
 
 
 @dataclass(frozen=True)
@@ -80,13 +85,53 @@ class Result:
         return {"type": self.type, **data}
 
 
-Event = Ask | Say | Result
+@dataclass(frozen=True)
+class HeardEvent:
+    """What a front end heard as the answer (typed text matched, or a recognizer's hypothesis)."""
 
-_TYPES = {"ask": Ask, "say": Say, "result": Result}
+    heard: Heard
+    kind: str = ""
+    """The grammar it was heard under (the open question's kind), where a front end names it."""
+    timing: dict[str, Any] = field(default_factory=dict)
+    """Endpoint and decode times, for voice (see skill.voice.Listened.timing)."""
+
+    type = "heard"
+
+    @property
+    def understood(self) -> bool:
+        return self.heard.understood
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"type": self.type, **self.heard.to_json()}
+        if self.kind:
+            data["kind"] = self.kind
+        if self.timing:
+            data["timing"] = dict(self.timing)
+        return data
+
+
+@dataclass(frozen=True)
+class ErrorEvent:
+    """An input that could not be used as given (a line cut to its first characters, a WAV that would not
+    decode): the conversation goes on."""
+
+    text: str
+
+    type = "error"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.type, "text": self.text}
+
+
+Event = Ask | Say | Result | HeardEvent | ErrorEvent
+
+_TYPES = {"ask": Ask, "say": Say, "result": Result, "error": ErrorEvent}
 
 
 def event_from_json(data: dict[str, Any]) -> Event:
-    """Rebuild an event from its JSON form (round trip of to_json)."""
+    """Rebuild an event from its JSON form (round trip of to_json). Raises ValueError for an unknown type."""
+    if data.get("type") == "heard":
+        return HeardEvent(Heard.from_json(data), str(data.get("kind", "")), dict(data.get("timing") or {}))
     kind = _TYPES.get(data.get("type", ""))
     if kind is None:
         raise ValueError(f"unknown event type: {data.get('type')!r}")

@@ -31,7 +31,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from intents import KINDS, Heard
+from intents import KINDS, NOT_UNDERSTOOD, STOPPED, Heard
 from speech.endpointer import EndpointConfig, Endpointer, EndpointState
 from speech.errors import AudioError, ModelError, NoMicrophoneError, SynthesisError
 from speech.recognizer import make_recognizer
@@ -39,8 +39,10 @@ from speech.tts import TextToSpeech, TtsConfig, Voice
 
 from .chat import emit_json
 from .dialogue import Dialogue
+from .events import HeardEvent, Say
 from .hearing import heard_from
 from .questions import questions
+from .replies import ssml
 from .session import Session
 from .settings import VoiceSettings
 from .texts import texts as locale_texts
@@ -52,9 +54,6 @@ log = logging.getLogger(__name__)
 SPECULATE_AFTER_MS = 390
 """Trailing silence after which decoding starts while the endpointer waits out the rest (see _Listener)."""
 
-NOT_HEARD = Heard("", None, {}, 0.0)
-END_OF_INPUT = Heard("", "Stop", {}, 1.0)
-"""The recording ran out: stop (as `chat --json` does at the end of its input), never assume "no"."""
 
 
 @dataclass(frozen=True)
@@ -173,8 +172,8 @@ class _Listener:
             if self.decoding is not None:
                 self.decoding.wait()
             if state is EndpointState.TIMEOUT:
-                return Listened(NOT_HEARD, "timeout", 0.0, 0.0, ended_at)
-            return Listened(END_OF_INPUT, "input_ended", 0.0, 0.0, ended_at)
+                return Listened(NOT_UNDERSTOOD, "timeout", 0.0, 0.0, ended_at)
+            return Listened(STOPPED, "input_ended", 0.0, 0.0, ended_at)
         # an answer that ended, or a recording that stopped mid-answer: use what was said
         if self.speculated_at < 0:
             self._start_decoding()
@@ -301,7 +300,7 @@ class VoiceLoop:
         heard = listened.heard
         log.info("heard an answer (endpoint=%s)", listened.endpoint)  # never what was heard
         caption = f"  (heard: {heard.intent or 'nothing I could use'})"
-        self._emit({"type": "heard", **heard.to_json()}, listened.timing(), caption)
+        self._emit(HeardEvent(heard, timing=listened.timing()).to_json(), {}, caption)
 
     def _show_result(self, result) -> None:
         words = locale_texts(self.dialogue.locale)
@@ -313,7 +312,7 @@ class VoiceLoop:
 
         text = self.session.rescue()
         if text:
-            self._emit({"type": "say", "text": text, "key": "emergency"}, {"spoken": False}, caption=text)
+            self._emit(Say(text, ssml(text), "emergency").to_json(), {"spoken": False}, caption=text)
             print(text, file=sys.stderr, flush=True)
 
 
@@ -421,7 +420,7 @@ def listen_once(settings: VoiceSettings) -> dict[str, Any]:
         listened = listen(recognizer, source, kind, config)
     finally:
         source.close()
-    return {"type": "heard", "kind": kind, **listened.heard.to_json(), "timing": listened.timing()}
+    return HeardEvent(listened.heard, kind, listened.timing()).to_json()
 
 
 def _kind(settings: VoiceSettings) -> str:

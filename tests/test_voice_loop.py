@@ -73,7 +73,7 @@ def test_spoken_session_through_legcheck_voice(clips, tmp_path, trace_id):
     latencies = [event["latency_ms"] for event in found if "latency_ms" in event]
     assert len(latencies) == len(steps)  # one reply after every answer, each timed
     heard = [event for event in found if event["type"] == "heard"]
-    assert all(event["endpoint"] == "end" and event["speech_ms"] > 0 for event in heard)
+    assert all(event["timing"]["endpoint"] == "end" and event["timing"]["speech_ms"] > 0 for event in heard)
     spoken = read_wav(said, rate=None)
     assert spoken.seconds > 5 and np.abs(spoken.samples.astype(np.int32)).max() > 3000
 
@@ -118,7 +118,7 @@ def test_silence_is_never_taken_as_no(tmp_path):
     found = _quiet_session(tmp_path, "1500")
     heard = [event for event in found if event["type"] == "heard"]
     assert len(heard) >= 2 and all(event["intent"] is None for event in heard)
-    assert all(event["endpoint"] == "timeout" for event in heard)
+    assert all(event["timing"]["endpoint"] == "timeout" for event in heard)
     asks = [event["question"] for event in found if event["type"] == "ask"]
     assert asks[0] == asks[1]  # asked again after the first silence
     result = [event for event in found if event["type"] == "result"][0]
@@ -131,7 +131,7 @@ def test_a_recording_that_ends_stops_the_check_incomplete(tmp_path):
     (as `chat --json` does at the end of its input) and says it could not finish, never "all clear"."""
     found = _quiet_session(tmp_path, "60000")
     heard = [event for event in found if event["type"] == "heard"]
-    assert [(event["intent"], event["endpoint"]) for event in heard] == [("Stop", "input_ended")]
+    assert [(event["intent"], event["timing"]["endpoint"]) for event in heard] == [("Stop", "input_ended")]
     result = [event for event in found if event["type"] == "result"][0]
     assert result["complete"] is False and result["level"] != "SELF_CARE"
 
