@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 from speech_audio import STRESS_VOICES, VOICES, SpeechClips  # noqa: E402
 
 from intents import grammars, match  # noqa: E402
+from skill.hearing import Decision, decide  # noqa: E402
 from speech import pocketsphinx_engine  # noqa: E402
 from speech.recognize import read_wav, to_mono_16k  # noqa: E402
 
@@ -79,7 +80,6 @@ def _out_of_grammar() -> list[tuple[str, str]]:
 def _init(cache: str) -> None:
     from pocketsphinx import Decoder
 
-    pocketsphinx_engine.ACCEPT = 0.0  # keep every result with its confidence: thresholds applied later
     _state["clips"] = SpeechClips(cache)
     _state["grammar"] = pocketsphinx_engine.PocketSphinxRecognizer("yes_no")
     _state["webrtc"] = pocketsphinx_engine.PocketSphinxRecognizer("yes_no", noise_suppression="webrtc")
@@ -95,13 +95,15 @@ def _free_text(pcm: bytes) -> str:
     return hyp.hypstr if hyp is not None else ""
 
 
-def _hear(recognizer, pcm: bytes, kind: str | None = None):
-    """One answer through a recognizer (under ``kind``'s grammar when given): its Hypothesis."""
+def _hear(recognizer, pcm: bytes, kind: str | None = None) -> Decision:
+    """One answer through a recognizer (under ``kind``'s grammar when given), as the product's recognition
+    policy decides on it (skill.hearing.decide): its text is only trusted when accepted."""
     if kind is not None:
         recognizer.set_kind(kind)
     recognizer.start()
     recognizer.feed(pcm)
-    return recognizer.finish()
+    decision = decide(recognizer.finish(), recognizer.kind)
+    return decision if decision.action == "accept" else Decision(decision.action, "", decision.confidence)
 
 
 def _decode(job: tuple) -> dict:
@@ -244,7 +246,6 @@ def _digit_decoder(sample_rate: int, featparams: str | None):
 
 
 def _init_digits(featparams: str) -> None:
-    pocketsphinx_engine.ACCEPT = 0.0
     _state["digits"] = pocketsphinx_engine.PocketSphinxRecognizer("digits", phrases_for=lambda _: DIGITS)
     _state["number"] = pocketsphinx_engine.PocketSphinxRecognizer("number")
     _state["digits_webrtc"] = pocketsphinx_engine.PocketSphinxRecognizer("digits", phrases_for=lambda _: DIGITS,

@@ -59,7 +59,9 @@ StartOver   {} ("start over", "start again")
 Stop        {} ("stop", "cancel", "never mind", "goodbye")
 Back        {} ("go back") or a correction of the last answer: {"side"}, {"location"}, {"minutes"},
             {"number"} or {"answer": "yes" | "no"} ("no wait, it's the left one", "sorry I meant yes").
-None        not understood: slots {}, confidence 0.0. Never to be taken as "no".
+None        not understood: slots {}, confidence 0.0. Never to be taken as "no". From speech only, {"confirm":
+            a red flag finding} when the recognizer heard one but did not trust it (skill.hearing.decide):
+            the dialogue then checks that red flag in one line.
 =========== ==============================================================================================
 
 Kinds (the open question's kind, ``KINDS``): "yes_no", "side", "location", "duration", "number". The kind

@@ -169,7 +169,10 @@ def _red_flag_net(heard: Heard, open_qid: str | None) -> tuple[Heard, str | None
     at one, in an answer not otherwise understood, gives the finding to check in one line. The reader only
     ever raises: an answer it reads as a denial is left to the templates, so a misreading costs a question,
     never a red flag. Texts without words (Alexa's intents) pass as they are; the reader caps how much of a
-    long text it reads."""
+    long text it reads. A recognizer's red flag it did not trust (the `confirm` slot of a Heard not
+    understood: skill.hearing.decide) is checked in one line too."""
+    if heard.intent is None and heard.slots.get("confirm") in _SINGLE_QUESTION:
+        return heard, heard.slots["confirm"]
     if heard.intent == "Emergency" or not heard.text:
         return heard, None
     about = by_id(open_qid).findings if open_qid else ()

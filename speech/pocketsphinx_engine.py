@@ -16,7 +16,13 @@ A grammar forces any speech onto some phrase, so the result is checked twice bef
    for out-of-grammar speech it is large. The gap is spread over the answer's speech frames plus a fixed
    ``SILENCE_FRAMES`` (see there), and that gap per frame (in the decoder's log units) goes through a
    logistic curve centred on ``REJECT_GAP`` (calibrated on synthesised in-grammar and out-of-grammar clips:
-   see bench/voice.py and bench/RESULTS.md). Below confidence 0.5 the result is rejected (text "").
+   see bench/voice.py and bench/RESULTS.md).
+
+The engine reports the best complete phrase with that confidence and the complete phrases close behind it
+(``Hypothesis.alternatives``), with its measured ``THRESHOLDS``; the one recognition policy for every engine
+(skill.hearing.decide) accepts, rejects or confirms: an Emergency phrase close behind the best wins ("i can't
+breathe" and "i can breathe" differ by one faint "t"), a No needs more confidence, and a No with a phrase of
+another intent close behind is not trusted (in noise a short "yes" came out as "none" with "end" just behind).
 """
 
 from __future__ import annotations
@@ -32,12 +38,11 @@ from collections import Counter
 from collections.abc import Callable, Collection
 
 from intents import grammars
-from intents.grammars import KINDS
 
 from . import phone_loop
 from .denoise import has_sound, make_suppressor
 from .errors import ModelError
-from .recognizer import NOTHING, SAMPLE_RATE, Hypothesis
+from .recognizer import NOTHING, SAMPLE_RATE, Alternative, Hypothesis, Thresholds
 
 __all__ = [
     "PocketSphinxRecognizer", "pronunciation", "REJECT_GAP", "GAP_SCALE", "SILENCE_FRAMES", "ACCEPT", "NBEST_MARGIN",
@@ -46,38 +51,21 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+# Every constant below was chosen by measurement in bench/voice.py; the runs behind each, with their figures,
+# are in bench/RESULTS.md, "Tuning history of the recognizer constants". Change one only with a new run.
 REJECT_GAP = -17.0  #: gap per frame (grammar minus phone loop) at which confidence is 0.5
-# The gap used to be spread over all the frames of the answer, so the same words scored worse the less
-# silence came with them: recordings cut tight around the word (the human digits of bench/voice.py) lost
-# most of their right answers to the threshold. It is now spread over the speech frames of the best path
-# plus this many frames, the silence an endpointed answer carries (500 ms of pre-roll and about 400 ms of
-# trailing silence when decoding starts; the synthetic clips have a median of 87). Measured on 373 synthetic
-# answers and 79 out-of-grammar sentences (3 voices, clean to 10 dB) and 147 of the human digits under the
-# number grammar, with the out-of-grammar acceptance held at 20%: synthetic answers right 91.2% (all frames)
-# vs 91.4% (this), human digits right 24.5% vs 61.9%; speech frames alone (0 here) got 79.9% and 40.8%.
-SILENCE_FRAMES = 90
+SILENCE_FRAMES = 90  #: frames of silence the gap is spread over, beside the best path's speech frames
 GAP_SCALE = 3.0  #: gap units per e-fold of the odds
 ACCEPT = 0.5  #: results below this confidence are rejected
 _NBEST = 20
-# The grammar's weight against the acoustics (PocketSphinx's default is 6.5). With the small spoken-core
-# grammars, on 42 answers x 4 voices: 6.5 got 41% right at pink 10 dB and 24% at white 10 dB, 3.0 got 52% and
-# 33%, 2.0 got 55% and 35% (without noise suppression; clean 93%, 96%, 96%). With noise suppression on, 2.0
-# got 85% and 54%.
-LANGUAGE_WEIGHT = 2.0
-# PocketSphinx's second pass over the word lattice (on by default) picks paths that need not reach the end of
-# the grammar ("i don't", "call an") and, with the small grammars, measured worse: with it off, 60% vs 53%
-# right at white 10 dB, 84% vs 84% at pink 10 dB (42 answers x 4 voices), and on the human digits +4 points
-# under a zero..nine grammar and +18 under a number grammar (FSDD recordings; bench/voice.py measures them).
-BESTPATH = False
+LANGUAGE_WEIGHT = 2.0  #: the grammar's weight against the acoustics (PocketSphinx's default is 6.5)
+BESTPATH = False  #: PocketSphinx's second (lattice) pass: off, it picks paths that stop inside a phrase
 NBEST_MARGIN = 3.0  #: how far (per frame) below the top path a complete phrase may be and still be taken
 EMERGENCY_MARGIN = 3.0  #: how far below the best phrase an Emergency phrase may be and still win
 NO_MARGIN = 1.0  #: a No is not trusted when a phrase of another intent scores within this of it
-# A No needs more confidence than other answers: a red flag heard as "no" is the one mistake that must not
-# happen, and a rejected No only means the question is asked again. With the spoken-core grammars and noise
-# suppression, bench/voice.py found 3 red-flag answers of 176 taken as No at 0.7 (flite awb: "yes" as "no it
-# isn't" at 0.85 and 0.80, "yes it is" as "no i didn't" at 0.76), while 60 of the 68 No answers heard as No
-# scored 0.9 or more (65 at 0.7). 0.9 was chosen on those same clips: bench/RESULTS.md says so.
-NO_ACCEPT = 0.9
+NO_ACCEPT = 0.9  #: a No needs more confidence than other answers (a red flag heard as "no" must not happen)
+THRESHOLDS = Thresholds(accept=ACCEPT, no_accept=NO_ACCEPT, emergency_margin=EMERGENCY_MARGIN, no_margin=NO_MARGIN)
+"""What the recognition policy (skill.hearing.decide) asks of PocketSphinx's scores; margins are per frame."""
 
 
 def _decoder(sample_rate: int, **options):
@@ -129,11 +117,6 @@ def _transitions(sentences: frozenset[str]) -> tuple[int, int, list[tuple]]:
     arcs = [(source, target, 1.0 / fan_out[source]) + ((word,) if word else ())
             for source, target, word in graph.arcs]
     return graph.start, graph.final, arcs
-
-
-def _intent(phrase: str, kind: str) -> str | None:
-    """The intent of a grammar phrase, from the grammar export (a phrase that answers "no" counts as No)."""
-    return grammars.phrase_intent(phrase, kind)
 
 
 def confidence_from_gap(gap_per_frame: float) -> float:
@@ -296,15 +279,26 @@ class PocketSphinxRecognizer:
         self._loop.submit(pcm)  # the phone loop runs in its worker while the grammar pass runs here
         self._decoder.activate_search(self._kind)
         phone_loop.decode(self._decoder, pcm)
-        best = self._complete_result()
+        frames = max(self._decoder.n_frames(), 1)
+        candidates = self._complete_candidates(frames)
         loop = self._loop.result()
-        if best is None or loop is None:
+        if loop is None:
             return NOTHING
-        confidence = round(confidence_from_gap((best[1] - loop) / (self._speech_frames() + SILENCE_FRAMES)), 3)
-        log.info("%s grammar: complete phrase, confidence %.2f", self._kind, confidence)
-        if confidence < (NO_ACCEPT if self._kind in KINDS and _intent(best[0], self._kind) == "No" else ACCEPT):
-            return Hypothesis(text="", confidence=confidence, complete=False)
-        return Hypothesis(text=best[0], confidence=confidence, complete=True)
+        if not candidates:
+            log.info("%s grammar: no complete phrase in the result", self._kind)
+            top = phone_loop.best_path(self._decoder)
+            return Hypothesis(text=top[0] if top else "", confidence=0.0, complete=False, thresholds=THRESHOLDS)
+        scale = self._speech_frames() + SILENCE_FRAMES
+        (best, best_score), rest = candidates[0], candidates[1:]
+
+        def confidence(score: int) -> float:
+            return round(confidence_from_gap((score - loop) / scale), 3)
+
+        alternatives = tuple(Alternative(text, confidence(score), (best_score - score) / frames)
+                             for text, score in rest)
+        log.info("%s grammar: complete phrase, confidence %.2f", self._kind, confidence(best_score))
+        return Hypothesis(text=best, confidence=confidence(best_score), complete=True, alternatives=alternatives,
+                          thresholds=THRESHOLDS)
 
     def close(self) -> None:
         """Stop the phone-loop worker and the noise suppressor's helper thread (also done when the
@@ -316,38 +310,6 @@ class PocketSphinxRecognizer:
         """Frames of the best path that are words, not silence or noise fillers."""
         return sum(segment.end_frame - segment.start_frame + 1 for segment in self._decoder.seg()
                    if not segment.word.startswith(("<", "[")))
-
-    def _complete_result(self) -> tuple[str, int] | None:
-        """The phrase to score: the best complete phrase among the near n-best, preferring an Emergency one.
-
-        PocketSphinx may end on a partial path ("i don't"); a complete phrase close behind it is taken
-        instead. Among complete phrases within ``EMERGENCY_MARGIN`` of the best, an Emergency reading wins:
-        "i can't breathe" and "i can breathe" differ by one faint "t", and mishearing a red flag as a "no"
-        is the one mistake the product must not make (hearing "no" as an emergency only costs a question).
-        For the same reason a No is only trusted when no phrase of another intent comes close behind it: in
-        noise a short "yes" came out as "none" with "end" (Stop) just behind, and asking again is safe.
-        """
-        frames = max(self._decoder.n_frames(), 1)
-        candidates = self._complete_candidates(frames)
-        if not candidates:
-            log.info("%s grammar: no complete phrase in the result", self._kind)
-            return None
-        best_text, best_score = candidates[0]
-        if self._kind not in KINDS:
-            return best_text, best_score
-        best_intent = _intent(best_text, self._kind)
-        close = [(text, score, _intent(text, self._kind)) for text, score in candidates[1:]
-                 if (best_score - score) / frames <= max(EMERGENCY_MARGIN, NO_MARGIN)]
-        if best_intent != "Emergency":
-            for text, score, intent in close:
-                if intent == "Emergency" and (best_score - score) / frames <= EMERGENCY_MARGIN:
-                    log.info("%s grammar: an Emergency phrase close to the best one was preferred", self._kind)
-                    return text, score
-        if best_intent == "No" and any(intent != "No" and (best_score - score) / frames <= NO_MARGIN
-                                       for _, score, intent in close):
-            log.info("%s grammar: a No with a close rival of another intent was not trusted", self._kind)
-            return None
-        return best_text, best_score
 
     def _complete_candidates(self, frames: int) -> list[tuple[str, int]]:
         """Complete phrases of the n-best within ``NBEST_MARGIN`` per frame of the top path, best first.

@@ -9,9 +9,13 @@ Usage::
     hypothesis = recognizer.finish()     # Hypothesis(text, confidence, complete)
     recognizer.set_kind("side")          # the next question's grammar (cached: cheap to switch)
 
-A recognizer only ever returns text it trusts: ``Hypothesis.text`` is "" when nothing was heard, when the
-result was not a complete phrase of the grammar, or when its confidence was below the engine's rejection
-threshold. The dialogue treats that as "not understood" (it asks again), never as "no".
+An engine reports what it heard and how sure it is; it does not decide. ``Hypothesis.text`` is the best
+complete phrase of the grammar (or, with ``complete`` False, the best path as decoded; "" when nothing was
+heard), with its confidence, the other complete phrases close behind it (``alternatives``, where the engine
+has an n-best) and the engine's ``Thresholds`` (measured for its own scores). One recognition policy for every
+engine (skill.hearing.decide) then accepts, rejects or asks to confirm: an Emergency phrase close behind
+wins, a No needs more confidence, and a red flag in a rejected answer is confirmed in one line. A rejected
+answer is "not understood" (it is asked again), never "no".
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from typing import Protocol, runtime_checkable
 
 from .errors import SpeechError
 
-__all__ = ["Hypothesis", "Recognizer", "make_recognizer", "ENGINES", "SAMPLE_RATE", "NOTHING"]
+__all__ = ["Hypothesis", "Alternative", "Thresholds", "Recognizer", "make_recognizer", "ENGINES", "SAMPLE_RATE",
+           "NOTHING"]
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +36,34 @@ ENGINES = ("pocketsphinx", "vosk")
 
 
 @dataclass(frozen=True)
-class Hypothesis:
-    """The final result of one utterance."""
+class Thresholds:
+    """What an engine's scores must reach, measured for that engine (bench/voice.py); used by the one
+    recognition policy (skill.hearing.decide)."""
 
-    text: str  #: the recognized phrase, lower case; "" when nothing trusted was heard
+    accept: float = 0.5  #: below this confidence an answer is rejected
+    no_accept: float = 0.9  #: a No needs this much (a red flag heard as "no" is the one mistake not allowed)
+    emergency_margin: float = 0.0  #: an Emergency alternative at most this far ``behind`` the best wins
+    no_margin: float = 0.0  #: a No with an alternative of another intent at most this far behind is rejected
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Another complete phrase of the grammar, close behind the best."""
+
+    text: str
+    confidence: float  #: 0..1, on the same footing as the best's
+    behind: float  #: how far below the best it scored, in the engine's own units (PocketSphinx: per frame)
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """The final result of one utterance, before the recognition policy has decided on it."""
+
+    text: str  #: the best complete phrase, lower case (the decoded path if not ``complete``); "" for nothing
     confidence: float  #: 0..1, the engine's measure of how well the audio fits this phrase
     complete: bool  #: True only when ``text`` is a complete phrase of the active grammar
+    alternatives: tuple[Alternative, ...] = ()  #: other complete phrases close behind, best first
+    thresholds: Thresholds = Thresholds()  #: the engine's measured thresholds, for the policy
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.confidence <= 1.0:
@@ -62,7 +89,7 @@ class Recognizer(Protocol):
         """Decode mono PCM16 frames at ``sample_rate``; return the partial text so far, or None."""
 
     def finish(self) -> Hypothesis:
-        """End the utterance and return the final, trusted result."""
+        """End the utterance and return what was heard (the recognition policy decides whether to trust it)."""
 
     def prepare(self, pcm: bytes) -> None:
         """Hint: ``pcm`` is an answer still being captured, all of it so far. An engine may start work on it

@@ -8,8 +8,11 @@ Vosk 0.3.45 has no endpointer settings: endpointing is done by our own voice act
 utterance is finalised when finish() is called. If Vosk's internal endpointer cuts an utterance into
 segments on its own, the segments are joined.
 
-The confidence is the lowest of Vosk's word confidences (posteriors from its lattice). A result is trusted
-only when it is a complete grammar phrase, holds no "[unk]" and its confidence reaches ``ACCEPT``.
+The confidence is the lowest of Vosk's word confidences (posteriors from its lattice). A result is
+``complete`` only when it is a grammar phrase and holds no "[unk]"; whether it is trusted is the recognition
+policy's call (skill.hearing.decide), with ``THRESHOLDS``: ``ACCEPT`` for any answer, and for a No the same
+extra confidence PocketSphinx asks (not measured for Vosk: it can only cost a question). In grammar mode
+Vosk gives no n-best here, so there are no alternatives.
 """
 
 from __future__ import annotations
@@ -23,13 +26,14 @@ from pathlib import Path
 from intents import grammars
 
 from .errors import ModelError
-from .recognizer import NOTHING, SAMPLE_RATE, Hypothesis
+from .recognizer import NOTHING, SAMPLE_RATE, Hypothesis, Thresholds
 
-__all__ = ["VoskRecognizer", "load_model", "missing_words", "ACCEPT"]
+__all__ = ["VoskRecognizer", "load_model", "missing_words", "ACCEPT", "THRESHOLDS"]
 
 log = logging.getLogger(__name__)
 
 ACCEPT = 0.5  #: results whose weakest word is below this confidence are rejected
+THRESHOLDS = Thresholds(accept=ACCEPT, no_accept=0.9)
 
 
 @cache
@@ -133,6 +137,5 @@ class VoskRecognizer:
         complete = text in self._phrases[self._kind] and grammars.UNKNOWN_WORD not in text.split()
         log.info("%s grammar: %s phrase, confidence %.2f", self._kind,
                  "complete" if complete else "incomplete", confidence)
-        if not complete or confidence < ACCEPT:
-            return Hypothesis(text="", confidence=confidence if complete else 0.0, complete=False)
-        return Hypothesis(text=text, confidence=confidence, complete=True)
+        return Hypothesis(text=text, confidence=confidence if complete else 0.0, complete=complete,
+                          thresholds=THRESHOLDS)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from speech_audio import SpeechClips
 
+from bench.speech_audio import SpeechClips
 from speech import make_recognizer
 from speech.errors import ModelError
 from speech.vosk_engine import VoskRecognizer, load_model, missing_words
