@@ -4,12 +4,10 @@ For each question kind (``KINDS``) the grammar accepts exactly ``phrases(kind)``
 Yes/No/DontKnow and the always-on intents (Emergency, Why, Help, Repeat, Back, StartOver, Stop), so a red
 flag is heard whatever question is open.
 
-- ``jsgf(kind)``: a JSGF grammar for PocketSphinx. The phrases are folded into a prefix tree ("a little
-  [bit]") so the finite-state grammar PocketSphinx builds stays small and fast to search.
 - ``vosk_grammar(kind)``: the JSON phrase list Vosk takes in grammar mode, with "[unk]" so out-of-grammar
   speech has somewhere to go. Built with ``ensure_ascii=False``: Vosk's parser does not decode \\uXXXX.
 - ``word_graph(kind)``: the same phrases as a minimal word graph (shared prefixes and suffixes), which a
-  recognizer can load directly as a finite-state grammar: far smaller than the JSGF's tree.
+  recognizer can load directly as a finite-state grammar (PocketSphinx does).
 - ``words(kind)``: every word the grammar uses (a recognizer checks them against its model's vocabulary).
 - ``phrase_intent(phrase, kind)``: the intent of a phrase, for a recognizer's safety checks.
 
@@ -25,7 +23,7 @@ from functools import cache, lru_cache
 
 from .nlu import KINDS, match, phrases
 
-__all__ = ["jsgf", "vosk_grammar", "vosk_grammar_of", "words", "words_of", "phrase_set", "normalised", "word_graph",
+__all__ = ["vosk_grammar", "vosk_grammar_of", "words", "words_of", "phrase_set", "normalised", "word_graph",
            "graph_of", "WordGraph", "UNKNOWN_WORD", "KINDS", "phrase_intent"]
 
 UNKNOWN_WORD = "[unk]"
@@ -78,28 +76,6 @@ def _tree(sentences: frozenset[str]) -> dict:
             node = node.setdefault(word, {})
         node[_END] = {}
     return root
-
-
-def _expansion(node: dict) -> str:
-    """JSGF for the continuations below ``node`` (which is not itself the end of a phrase)."""
-    branches = [_branch(word, child) for word, child in node.items() if word != _END]
-    return branches[0] if len(branches) == 1 else "( " + " | ".join(branches) + " )"
-
-
-def _branch(word: str, child: dict) -> str:
-    rest = {key: value for key, value in child.items() if key != _END}
-    if not rest:
-        return word
-    if _END in child:
-        return f"{word} [ {_expansion(rest)} ]"
-    return f"{word} {_expansion(rest)}"
-
-
-@cache
-def jsgf(kind: str) -> str:
-    """A JSGF grammar (public rule ``<answer>``) accepting exactly ``phrase_set(kind)``."""
-    body = _expansion(_tree(phrase_set(kind)))
-    return f"#JSGF V1.0;\ngrammar legcheck_{kind};\npublic <answer> = {body};\n"
 
 
 @cache

@@ -16,7 +16,7 @@ from triage.plan import PLAN
 
 from .texts import texts
 
-__all__ = ["Question", "QUESTIONS", "ORDER", "by_id", "questions"]
+__all__ = ["Question", "QUESTIONS", "by_id", "questions"]
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,6 @@ def questions(locale: str | None = None) -> tuple[Question, ...]:
 
 
 QUESTIONS = questions()
-ORDER = tuple(q.id for q in QUESTIONS)
 
 
 @functools.cache

