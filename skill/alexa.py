@@ -144,11 +144,17 @@ def _speech(events: list) -> str:
     return " ".join(part for part in parts if part)
 
 
-def _card(result: Result, locale: str | None) -> SimpleCard:
-    title = texts(locale).title(result.level)
+def _card(result: Result, locale: str | None, stopped: Say | None = None) -> SimpleCard:
+    """The outcome for the Alexa app. A check stopped before its level was settled shows what was said (the
+    stop advice), not the advice of the cautious level (which could be an ambulance the person was never told
+    to call)."""
+    words = texts(locale)
+    if stopped is not None:
+        parts = (stopped.text, result.summary, result.disclaimer)
+        return SimpleCard(title=words.word("not_finished"), content="\n\n".join(part for part in parts if part))
     content = "\n\n".join(part for part in (result.advice, result.safety_net, result.summary,
                                               result.disclaimer) if part)
-    return SimpleCard(title=title, content=content)
+    return SimpleCard(title=words.title(result.level), content=content)
 
 
 def render(handler_input: HandlerInput, turn: Any) -> Response:
@@ -159,7 +165,9 @@ def render(handler_input: HandlerInput, turn: Any) -> Response:
         builder.ask(_reprompt(question.reprompt, turn.state.number))
         return builder.response
     if turn.result is not None:
-        builder.set_card(_card(turn.result, turn.state.locale))
+        stopped = next((event for event in turn.events if isinstance(event, Say) and event.key == "stop_incomplete"),
+                       None)
+        builder.set_card(_card(turn.result, turn.state.locale, stopped))
     builder.set_should_end_session(True)
     return builder.response
 

@@ -250,8 +250,19 @@ def _answer(dialogue: Dialogue, turn: _Step, heard: Heard) -> _Step:
         return _reask(turn, question)
     if answer is None:
         return _miss(turn, question)
+    if answer == "yes" and len(question.findings) > 1:
+        values = {**values, **_named_in_a_group_yes(question, heard.text)}
     _record(turn.state, question, answer, values)
     return _advance(turn)
+
+
+def _named_in_a_group_yes(question: Question, text: str) -> dict[str, str]:
+    """A yes to a grouped question that names which one ("yes, I had a baby two weeks ago" to the hormones
+    question) says that one outright: it is recorded as yes (so the advice can fit, the midwife named), the
+    rest of the group stays to be asked. Only findings whose yes can only raise the level."""
+    if not text:
+        return {}
+    return {name: "yes" for name in question.findings if name in _ONLY_RAISE and red_flag_said(text, (name,)) == "said"}
 
 
 def _record(state: Draft, question: Question, answer: str, values: dict[str, Any]) -> None:
@@ -482,7 +493,7 @@ def _answer_words(answer: str, values: dict[str, Any], words: Texts) -> str:
     if side:
         return words.word("both_legs") if side == "both" else words.word("one_leg", side=words.word(side))
     if "duration_minutes" in values:
-        return words.word("minutes", minutes=f"{values['duration_minutes']:g}")
+        return words.duration(float(values["duration_minutes"]))
     return words.word(answer if answer in ("yes", "no") else "unknown")
 
 

@@ -53,7 +53,8 @@ class DialogueState:
     answers: Mapping[str, str] = field(default_factory=dict)
     """Question id -> yes | no | unknown."""
     answer_values: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    """Question id -> the values its answer gave ({"side": "left"}, {"duration_minutes": 30.0})."""
+    """Question id -> the values its answer gave ({"side": "left"}, {"duration_minutes": 30.0}, or for a
+    grouped question answered yes, the findings the answer named: {"pregnancy_or_postpartum": "yes"})."""
     said_values: Mapping[str, Any] = field(default_factory=dict)
     """Values said out of turn ("it's my left calf" at another question): side, location, a duration."""
     said_findings: Mapping[str, str] = field(default_factory=dict)
@@ -161,7 +162,10 @@ def _check_findings(state: DialogueState) -> None:
     """Values only where the dialogue puts them, and what was said out of turn only as red flags said: a
     crafted state must not cancel an answer ("yes" to the lung group undone by answer_values saying no)."""
     for qid, values in state.answer_values.items():
-        if not set(values) <= _ANSWER_VALUE_KEYS.get(plan_question(qid).kind, set()):
+        question = plan_question(qid)
+        named = {name for name, value in values.items() if name in question.findings and value == "yes"}
+        allowed = _ANSWER_VALUE_KEYS.get(question.kind, set()) | (named if len(question.findings) > 1 else set())
+        if not set(values) <= allowed:
             raise StateError("answer_values")
     if not set(state.said_values) <= _SAID_VALUE_KEYS:
         raise StateError("said_values")

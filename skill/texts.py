@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from unicode_rbnf import RbnfEngine
 
 from triage.plan import PLAN
 from triage.protocol import KINDS, LEVELS
@@ -32,7 +33,8 @@ PLACEHOLDERS = {
                 "changed": {"question", "answer"}, "why_intro": {"why"}, "why_so_far": {"reasons"},
                 "emergency_now": {"number"}, "stop_incomplete": {"number"}, "failed": {"number"},
                 "line_cut": {"limit"}},
-    "words": {"one_leg": {"side"}, "minutes": {"minutes"}, "outcome": {"level"}, "volunteered": {"name"}},
+    "words": {"one_leg": {"side"}, "minutes": {"minutes"}, "hours": {"hours"}, "days": {"days"}, "outcome": {"level"},
+              "volunteered": {"name"}},
 }
 """The placeholders each text may hold (the product fills in exactly these); a text not listed holds none."""
 
@@ -43,8 +45,8 @@ _SECTIONS = {
     "expect": KINDS,
     "headlines": ("EMERGENCY", *LEVELS[1:], "SELF_CARE"),
     "titles": ("EMERGENCY", *LEVELS[1:], "SELF_CARE", "default"),
-    "words": ("both_legs", "one_leg", "minutes", "yes", "no", "unknown", "left", "right", "outcome",
-              "not_finished", "volunteered", "not_answered"),
+    "words": ("both_legs", "one_leg", "minutes", "hours", "days", "under_a_minute", "one_minute", "yes", "no",
+              "unknown", "left", "right", "outcome", "not_finished", "volunteered", "not_answered"),
 }
 _QUESTION_KEYS = ("text", "reprompt", "why")
 
@@ -85,12 +87,37 @@ class Texts:
     def word(self, key: str, **values: Any) -> str:
         return self._doc["words"][key].format(**values)
 
+    def number(self, value: int) -> str:
+        """A whole number in words ("thirty"): the product says quantities in words, because a speaker reads
+        every run of digits out one digit at a time (they are phone numbers)."""
+        return _speller(self.locale.partition("-")[0]).format_number(value).text
+
+    def duration(self, minutes: float) -> str:
+        """A duration in words, in the largest unit that fits ("thirty minutes", "two days")."""
+        if minutes < 1:
+            return self.word("under_a_minute")
+        if round(minutes) == 1:
+            return self.word("one_minute")
+        if minutes < 120:
+            return self.word("minutes", minutes=self.number(round(minutes)))
+        if minutes < 2 * 1440:
+            return self.word("hours", hours=self.number(round(minutes / 60)))
+        return self.word("days", days=self.number(round(minutes / 1440)))
+
     def question(self, qid: str) -> QuestionTexts:
         return QuestionTexts(**self._doc["questions"][qid])
 
     def section(self, name: str) -> dict[str, str]:
         """Every text of a section, unfilled (for the review sheet and the speech pre-render)."""
         return dict(self._doc[name])
+
+
+@functools.cache
+def _speller(language: str) -> RbnfEngine:
+    try:
+        return RbnfEngine.for_language(language)
+    except Exception:  # a language unicode-rbnf lacks: English, as for the texts
+        return RbnfEngine.for_language(DEFAULT_LANGUAGE)
 
 
 def read(language: str) -> Any:

@@ -196,6 +196,18 @@ def test_a_first_request_with_an_emergency_ends_in_the_emergency_advice():
     assert "EMERGENCY" in response["response"]["card"]["content"]
 
 
+def test_a_check_stopped_early_shows_the_stop_advice_on_the_card_not_the_cautious_levels():
+    """Found by the golden conversations: "no" then "stop" showed the card "Emergency: call for help now /
+    Call 999 now and ask for an ambulance", while the speech said the check could not be finished."""
+    session, _ = started("en-GB")
+    send(session, session.intent("AMAZON.NoIntent"))
+    response = send(session, session.intent("AMAZON.StopIntent"))
+    card = response["response"]["card"]
+    assert card["title"] == "The check was not finished."
+    assert "ambulance" not in card["content"] and "could not finish the check" in card["content"]
+    assert "999" in card["content"] and response["response"]["shouldEndSession"] is True
+
+
 @pytest.mark.parametrize("reason", ["USER_INITIATED", "EXCEEDED_MAX_REPROMPTS", "ERROR"])
 def test_session_ended_is_always_answered_without_speech(reason: str):
     session, _ = started()

@@ -428,3 +428,35 @@ def test_a_bare_i_cant_stand_stays_a_limb_weakness_emergency(question):
     """It was one before issue 10; "I can't stand on it" is the weight-bearing answer, "I can't stand up" stays."""
     turn, asked = converse({question: "I can't stand"})
     assert asked[-1] == (question, "I can't stand") and turn.result.level == "EMERGENCY"
+
+
+@pytest.mark.parametrize(("correction", "said"), [("no wait, it was thirty minutes", "thirty minutes"),
+                                                  ("sorry, I meant two days", "two days")])
+def test_a_corrected_duration_is_said_back_in_words_not_digits(correction, said):
+    """Found by the golden conversations: "changed ... to 30 minutes" was read "three zero minutes" by a
+    speaker (every digit run is spoken as a phone number)."""
+    dialogue = Dialogue("en-GB")
+    turn = dialogue.start()
+    while turn.open_question.question != "duration":
+        turn = dialogue.respond(turn.state, match(PLAIN.get(turn.open_question.question, "no"),
+                                                   turn.open_question.kind))
+    turn = dialogue.respond(turn.state, match("about two minutes", "duration"))
+    turn = dialogue.respond(turn.state, match(correction, turn.open_question.kind if turn.open_question else None))
+    changed = [event for event in turn.events if getattr(event, "key", "") == "changed"]
+    assert changed and said in changed[0].text
+    assert not any(character.isdigit() for character in changed[0].text)
+
+
+@pytest.mark.parametrize(("question", "said", "named"), [
+    ("risk_hormones", "yes, I had a baby two weeks ago", "pregnancy_or_postpartum"),
+    ("risk_hormones", "yes I'm on the pill", "estrogen"),
+    ("risk_recent", "yes I flew back from Australia last week", "long_travel"),
+])
+def test_a_yes_to_a_group_that_names_which_one_records_that_one(question, said, named):
+    """Found by the golden conversations: "yes, I had a baby two weeks ago" was only a yes to the group, so
+    pregnancy stayed unknown and the advice never named the midwife."""
+    turn, asked = converse({question: [said], "side": "the left one"})
+    assert (question, said) in asked
+    assert turn.result.findings[named] == "yes"
+    if named == "pregnancy_or_postpartum":
+        assert "midwife" in turn.result.advice
