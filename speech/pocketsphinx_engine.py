@@ -42,7 +42,7 @@ from intents import grammars
 from . import phone_loop
 from .denoise import has_sound, make_suppressor
 from .errors import ModelError
-from .recognizer import NOTHING, SAMPLE_RATE, Alternative, Hypothesis, Thresholds
+from .hypothesis import NOTHING, SAMPLE_RATE, Alternative, Hypothesis, Thresholds
 
 __all__ = [
     "PocketSphinxRecognizer", "pronunciation", "REJECT_GAP", "GAP_SCALE", "SILENCE_FRAMES", "ACCEPT", "NBEST_MARGIN",

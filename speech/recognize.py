@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import AudioError
-from .recognizer import SAMPLE_RATE, Hypothesis, Recognizer
+from .hypothesis import SAMPLE_RATE, Hypothesis, Recognizer
 
 __all__ = ["decode_pcm", "read_wav", "to_mono_16k", "FRAME_BYTES"]
 

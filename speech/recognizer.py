@@ -21,80 +21,17 @@ answer is "not understood" (it is asked again), never "no".
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
 
-from .errors import SpeechError
+from .errors import ModelError, SpeechError
+from .hypothesis import NOTHING, SAMPLE_RATE, Alternative, Hypothesis, Recognizer, Thresholds
+from .models import default_models_dir, find_vosk_model
 
 __all__ = ["Hypothesis", "Alternative", "Thresholds", "Recognizer", "make_recognizer", "ENGINES", "SAMPLE_RATE",
            "NOTHING"]
 
 log = logging.getLogger(__name__)
 
-SAMPLE_RATE = 16000
 ENGINES = ("pocketsphinx", "vosk")
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """What an engine's scores must reach, measured for that engine (bench/voice.py); used by the one
-    recognition policy (skill.hearing.decide)."""
-
-    accept: float = 0.5  #: below this confidence an answer is rejected
-    no_accept: float = 0.9  #: a No needs this much (a red flag heard as "no" is the one mistake not allowed)
-    emergency_margin: float = 0.0  #: an Emergency alternative at most this far ``behind`` the best wins
-    no_margin: float = 0.0  #: a No with an alternative of another intent at most this far behind is rejected
-
-
-@dataclass(frozen=True)
-class Alternative:
-    """Another complete phrase of the grammar, close behind the best."""
-
-    text: str
-    confidence: float  #: 0..1, on the same footing as the best's
-    behind: float  #: how far below the best it scored, in the engine's own units (PocketSphinx: per frame)
-
-
-@dataclass(frozen=True)
-class Hypothesis:
-    """The final result of one utterance, before the recognition policy has decided on it."""
-
-    text: str  #: the best complete phrase, lower case (the decoded path if not ``complete``); "" for nothing
-    confidence: float  #: 0..1, the engine's measure of how well the audio fits this phrase
-    complete: bool  #: True only when ``text`` is a complete phrase of the active grammar
-    alternatives: tuple[Alternative, ...] = ()  #: other complete phrases close behind, best first
-    thresholds: Thresholds = Thresholds()  #: the engine's measured thresholds, for the policy
-
-    def __post_init__(self) -> None:
-        if not 0.0 <= self.confidence <= 1.0:
-            raise ValueError(f"confidence must be within 0..1, got {self.confidence}")
-
-
-NOTHING = Hypothesis(text="", confidence=0.0, complete=False)
-
-
-@runtime_checkable
-class Recognizer(Protocol):
-    """A streaming recognizer with one grammar per question kind (``intents.KINDS``)."""
-
-    sample_rate: int  #: the rate feed() expects: 16000
-
-    def set_kind(self, kind: str) -> None:
-        """Switch to the grammar for a question kind (takes effect at the next start())."""
-
-    def start(self) -> None:
-        """Begin an utterance (discarding any unfinished one)."""
-
-    def feed(self, pcm: bytes) -> str | None:
-        """Decode mono PCM16 frames at ``sample_rate``; return the partial text so far, or None."""
-
-    def finish(self) -> Hypothesis:
-        """End the utterance and return what was heard (the recognition policy decides whether to trust it)."""
-
-    def prepare(self, pcm: bytes) -> None:
-        """Hint: ``pcm`` is an answer still being captured, all of it so far. An engine may start work on it
-        (PocketSphinx's suppresses its noise); what finish() decodes is still only what feed() was given.
-        Safe to call from the capturing thread while finish() runs on another."""
 
 
 def make_recognizer(engine: str = "pocketsphinx", vosk_model: str | None = None,
@@ -106,20 +43,17 @@ def make_recognizer(engine: str = "pocketsphinx", vosk_model: str | None = None,
     Raises ModelError when the model is missing or lacks grammar words, SpeechError for an unknown engine.
     """
     if engine == "pocketsphinx":
-        from .pocketsphinx_engine import PocketSphinxRecognizer
+        from .pocketsphinx_engine import PocketSphinxRecognizer  # loads PocketSphinx and its model: only when used
 
         return PocketSphinxRecognizer(kind=kind, noise_suppression=noise_suppression)
     if engine == "vosk":
-        from .vosk_engine import VoskRecognizer
+        from .vosk_engine import VoskRecognizer  # an optional engine, with its own library and model
 
         return VoskRecognizer(model_path=vosk_model or str(_installed_vosk_model()), kind=kind)
     raise SpeechError(f"unknown speech engine {engine!r}: choose one of {', '.join(ENGINES)}")
 
 
 def _installed_vosk_model():
-    from .errors import ModelError
-    from .models import default_models_dir, find_vosk_model
-
     model = find_vosk_model()
     if model is None:
         raise ModelError(f"no Vosk model found in {default_models_dir()}: install one with "

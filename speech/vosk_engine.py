@@ -26,7 +26,7 @@ from pathlib import Path
 from intents import grammars
 
 from .errors import ModelError
-from .recognizer import NOTHING, SAMPLE_RATE, Hypothesis, Thresholds
+from .hypothesis import NOTHING, SAMPLE_RATE, Hypothesis, Thresholds
 
 __all__ = ["VoskRecognizer", "load_model", "missing_words", "ACCEPT", "THRESHOLDS"]
 

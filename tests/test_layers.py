@@ -48,3 +48,14 @@ def test_a_wrong_import_breaks_the_check(copy, module, wrong):
     path.write_text(path.read_text(encoding="utf-8") + f"\n{wrong}\n", encoding="utf-8")
     run = _lint(copy)
     assert run.returncode != 0 and "BROKEN" in run.stdout, run.stdout + run.stderr
+
+
+def test_no_two_of_our_modules_import_each_other_even_inside_a_function():
+    """Issue 11: speech/recognizer.py and the engines imported each other (the dispatcher inside a function).
+    grimp (import-linter's graph) sees imports inside functions too."""
+    grimp = pytest.importorskip("grimp", reason="grimp comes with import-linter (the dev extra)")
+    graph = grimp.build_graph(*PACKAGES, cache_dir=None)
+    cycles = {tuple(sorted((module, imported))) for module in graph.modules
+              for imported in graph.find_modules_directly_imported_by(module)
+              if graph.find_shortest_chain(importer=imported, imported=module)}
+    assert cycles == set()
