@@ -1,8 +1,10 @@
 """Clinical vignettes played through the real `legcheck chat --json` CLI.
 
 The cases (tests/data/vignettes.yaml) were written from the guidance, independently of the rules in
-triage/. Each case is played once, as a subprocess conversation (tests/vignette_player.py); the tests then
-check the outcome. Under-triage (a level lower than expected) is reported as DANGEROUS, distinctly from
+triage/. Each case is played once through `chat --json` (tests/vignette_player.py): one in ten as a real
+subprocess, for the command's contract (pipes, exit code, start-up), the rest with the same command run on a
+thread in this process (the same parser, dialogue and JSON lines; only the start of a Python is saved). The
+tests then check the outcome. Under-triage (a level lower than expected) is reported as DANGEROUS, distinctly from
 over-triage. At the end of the run a table of questions asked per case, the median, and every
 disagreement is printed.
 """
@@ -104,9 +106,14 @@ def _selected_plays(session: pytest.Session) -> list[tuple[Case, bool]]:
     return wanted
 
 
+SUBPROCESS_EVERY = 10
+"""One case in this many is played through a real `legcheck chat --json` process."""
+
+
 def _play_safely(pair: tuple[Case, bool]) -> Play | PlayerError:
+    in_process = CASES.index(pair[0]) % SUBPROCESS_EVERY != 0
     try:
-        return play(pair[0], values=pair[1])
+        return play(pair[0], values=pair[1], in_process=in_process)
     except PlayerError as error:
         return error
 

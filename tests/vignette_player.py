@@ -1,4 +1,6 @@
-"""Play a clinical vignette through the real command line, `legcheck chat --json`, as a subprocess.
+"""Play a clinical vignette through the real command line, `legcheck chat --json`: as a subprocess, or (for
+speed, `in_process=True`) the same command run in this process on a thread, talking over pipes: the parser,
+the dialogue and the JSON writer are the CLI's own, only the process start-up is saved.
 
 The CLI writes one JSON object per line on stdout (ask, heard, say, result); the player writes one answer per
 line on stdin, and only after it has read the question it answers. Each question is answered from the
@@ -18,6 +20,7 @@ leg", "both legs") and a duration question with the time in words ("fifteen minu
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -221,24 +224,71 @@ class _Lines:
         return "".join(parts)
 
 
+class _InProcess:
+    """`legcheck chat --json` run on a thread of this process, with pipes for stdin and stdout: what a
+    subprocess gives the player (stdin, stdout, stderr, wait, kill, returncode), without starting Python."""
+
+    def __init__(self, argv: list[str]) -> None:
+        from skill.chat import run_json
+        from skill.cli import build_parser
+        from skill.commands import dialogue_from_args
+
+        args = build_parser().parse_args(argv)
+        dialogue = dialogue_from_args(args)
+        answers_read, answers_written = os.pipe()
+        events_read, events_written = os.pipe()
+        self.stdin = open(answers_written, "w", encoding="utf-8")  # noqa: SIM115 (closed by close())
+        self.stdout = open(events_read, encoding="utf-8")  # noqa: SIM115
+        self.stderr = io.StringIO()
+        self.returncode: int | None = None
+        inputs, outputs = open(answers_read, encoding="utf-8"), open(events_written, "w", encoding="utf-8")  # noqa: SIM115
+
+        def run() -> None:
+            try:
+                self.returncode = run_json(dialogue, inputs, outputs)
+            except Exception as error:  # a crash is the CLI's exit code 1, with the error on stderr
+                self.stderr.write(f"{type(error).__name__}: {error}\n")
+                self.returncode = 1
+            finally:
+                inputs.close()
+                outputs.close()
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise subprocess.TimeoutExpired("chat --json (in process)", timeout or 0)
+        return self.returncode
+
+    def kill(self) -> None:
+        self.stdin.close()  # the loop then reads the end of its input and stops
+
+
 class _Session:
     """One running `legcheck chat --json` and the conversation so far."""
 
-    def __init__(self, case: Case, command: list[str], timeout: float, values: bool) -> None:
+    def __init__(self, case: Case, command: list[str] | None, timeout: float, values: bool) -> None:
         self.case = case
         self.timeout = timeout
         self.values = values
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env)
+        if command is None:  # in process
+            self.process: Any = _InProcess(["chat", "--json"])
+        else:
+            env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+            self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env)
         self.stdout = _Lines(self.process.stdout)
-        self.stderr = _Lines(self.process.stderr)
+        self._errors = self.process.stderr if command is None else None
+        self.stderr = _Lines(self.process.stderr) if command is not None else None
         self.events: list[dict[str, Any]] = []
         self.exchanges: list[Exchange] = []
 
     def fail(self, message: str) -> PlayerError:
         asked = "; ".join(f"{e.question}={e.answer!r}" for e in self.exchanges)
-        return PlayerError(f"{self.case.id}: {message}\n  answered: {asked}\n  stderr: {self.stderr.rest()[-2000:]}")
+        errors = self._errors.getvalue() if self._errors is not None else self.stderr.rest()
+        return PlayerError(f"{self.case.id}: {message}\n  answered: {asked}\n  stderr: {errors[-2000:]}")
 
     def next_event(self) -> dict[str, Any]:
         try:
@@ -308,12 +358,14 @@ def _converse(session: _Session) -> dict[str, Any]:
             return event
 
 
-def play(case: Case, timeout: float = 30.0, command: list[str] | None = None, values: bool = False) -> Play:
+def play(case: Case, timeout: float = 30.0, command: list[str] | None = None, values: bool = False,
+         in_process: bool = False) -> Play:
     """Play one case through the CLI; PlayerError if it hangs (no event within `timeout` s), crashes or errs.
 
     `values`: answer side and duration questions with the value rather than yes / no (see the module doc).
+    `in_process`: run the CLI's chat --json on a thread here instead of as a subprocess (see the module doc).
     """
-    session = _Session(case, command or chat_command(), timeout, values)
+    session = _Session(case, None if in_process else (command or chat_command()), timeout, values)
     try:
         result = _converse(session)
     finally:
