@@ -305,6 +305,13 @@ def said(text: str, names: Iterable[str]) -> str | None:
     return DOUBT if any(mention.status == DOUBT for mention in found) else None
 
 
+def said_outright(text: str, names: Iterable[str]) -> frozenset[str]:
+    """Which of these findings the text says outright (strong words, not denied, not in doubt), in one read."""
+    wanted = frozenset(names)
+    return frozenset(mention.finding for mention in mentions(text, wanted)
+                     if mention.finding in wanted and mention.strength == STRONG and mention.status == SAID)
+
+
 @functools.cache
 def _red() -> frozenset[str]:
     return frozenset(entry.finding for entry in _lexicon().entries if entry.red_flag)

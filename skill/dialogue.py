@@ -18,6 +18,7 @@ from typing import Any
 
 from intents import Heard
 from intents.redflags import said as red_flag_said
+from intents.redflags import said_outright as red_flag_said_outright
 from intents.redflags import verdict as red_flag_verdict
 from triage import FINDINGS, Assessment, Level, assess, clinician_summary, evaluate
 from triage.advice import EMERGENCY_ADVICE
@@ -30,7 +31,7 @@ from .locale import emergency_number as number_for_locale
 from .locale import known_locale, normalise_locale
 from .questions import QUESTIONS, Question, by_id
 from .replies import ssml
-from .state import RED_FLAGS, DialogueState, Draft, StateError, raw_red_flag
+from .state import RED_FLAGS, SIGNS_SAID, DialogueState, Draft, StateError, raw_red_flag
 from .texts import Texts, texts
 
 __all__ = ["Dialogue", "Turn", "DialogueState", "StateError", "emergency_heard", "MAX_MISSES"]
@@ -133,8 +134,9 @@ class Dialogue:
             return _emergency(self, step, heard)
         if step.finished:
             return _after_end(self, step, heard)
-        if check is not None:
-            return _check_red_flag(step, check)
+        _note_signs_said(step.state, heard)
+        if check is not None and _SINGLE_QUESTION[check].id not in step.state.answers:
+            return _check_red_flag(step, check)  # checked once: an answer already given to it stands
         handler = _HANDLERS.get(heard.intent or "", _answer)
         return handler(self, step, heard)
 
@@ -182,6 +184,16 @@ def _red_flag_net(heard: Heard, open_qid: str | None) -> tuple[Heard, str | None
     if found.action == "emergency":
         return Heard(heard.text, "Emergency", found.slots, heard.confidence or 0.7), None
     return heard, (found.finding if heard.intent is None else None)
+
+
+def _note_signs_said(state: Draft, heard: Heard) -> None:
+    """A sign said outright at any question ("no cough, but my calf is swollen", "my foot is numb") is kept as
+    said (raise-only: the signs whose yes can only raise the level; a denial or a doubt is left to the
+    questions). Risk factors are left to their questions: they depend on when ("an operation years ago")."""
+    if not heard.text or heard.intent == "Emergency":
+        return
+    for name in red_flag_said_outright(heard.text, SIGNS_SAID):
+        state.said_findings[name] = "yes"
 
 
 def _check_red_flag(turn: _Step, finding: str) -> _Step:

@@ -18,14 +18,17 @@ from typing import Any
 from triage import Findings, FindingsError, names_in_group
 from triage.plan import PLAN, PlanQuestion, plan_question
 
-__all__ = ["DialogueState", "Draft", "StateError", "STATE_VERSION", "RED_FLAGS", "findings_of", "raw_red_flag"]
+__all__ = ["DialogueState", "Draft", "StateError", "STATE_VERSION", "RED_FLAGS", "SIGNS_SAID", "findings_of",
+           "raw_red_flag"]
 
 STATE_VERSION = 2
 """Version 2: explicit names (version 1 used short keys such as "v", "qvalues" and "volunteered")."""
 RED_FLAGS = names_in_group("red_flag")
 _PLAN_IDS = frozenset(question.id for question in PLAN)
 _RED_FLAG_QUESTIONS = {q.id: q.findings for q in PLAN if set(q.findings) & set(RED_FLAGS)}
-_SAID = frozenset(RED_FLAGS) | frozenset(names_in_group("said"))
+SIGNS_SAID = frozenset(name for group in ("leg_sign", "sign") for name in names_in_group(group))
+"""Signs the dialogue keeps when they are said at any question (their yes can only raise the level)."""
+_SAID = frozenset(RED_FLAGS) | frozenset(names_in_group("said")) | SIGNS_SAID
 _ANSWERS = frozenset({"yes", "no", "unknown"})
 _ANSWER_VALUE_KEYS = {"side": {"side"}, "duration": {"duration_minutes"}}
 """What a question's answer may carry as values (side and duration questions only)."""
@@ -58,7 +61,8 @@ class DialogueState:
     said_values: Mapping[str, Any] = field(default_factory=dict)
     """Values said out of turn ("it's my left calf" at another question): side, location, a duration."""
     said_findings: Mapping[str, str] = field(default_factory=dict)
-    """Red flags (and a request for an ambulance) said at any question: name -> "yes" (only ever yes)."""
+    """Red flags, a request for an ambulance, and signs (SIGNS_SAID) said at any question: name -> "yes"
+    (only ever yes)."""
     open_question: str | None = None
     """The question waiting for an answer (None once finished)."""
     misses: int = 0
@@ -189,6 +193,10 @@ def findings_of(state: DialogueState | Draft) -> Findings:
         raw.update(values)
     raw.update(state.said_values)
     raw.update(state.said_findings)
+    for group in any_yes:  # "yes" to a group whose other findings were all answered no: the one left is yes
+        left = [name for name in group if raw.get(name) != "no"]
+        if len(left) == 1 and raw.get(left[0]) in (None, "unknown"):
+            raw[left[0]] = "yes"
     raw["any_yes"] = [group for group in any_yes if not any(raw.get(name) == "yes" for name in group)]
     if not raw["any_yes"]:
         del raw["any_yes"]

@@ -74,9 +74,12 @@ def test_with_unknown_answers_the_dialogue_is_as_cautious_as_the_whole_case(case
 
 @pytest.mark.parametrize("flag", RED_FLAG_FINDINGS)
 def test_a_red_flag_ends_in_emergency_within_two_questions(flag):
+    """The lung signs within two questions; the leg's within three: its first question also takes numbness
+    and weakness (issue 13.3: not an emergency on their own), so a yes is followed by one question on the
+    ischaemia signs ("Is it cold, pale or blue, or can you not feel it or move it at all?")."""
     result, asked = play({flag: "yes"})
     assert result.level == "EMERGENCY"
-    assert len(asked) <= 2
+    assert len(asked) <= (3 if flag in ("cold_pale_or_numb", "weakness_or_cannot_move") else 2)
 
 
 # Paths that between them ask most questions: a one-sided pain that does not ease in a smoker who

@@ -40,7 +40,11 @@ def _broken(change) -> dict:
     (lambda d: d["findings"][0].update(group="vibes"), "unknown group 'vibes'"),
     (lambda d: d["thresholds"]["long_pain_minutes"].update(value=-1), "must be a positive number"),
     (lambda d: d["thresholds"]["about_span"].update(value=[1.2, 0.8]), "about_span"),
-    (lambda d: d["sources"].update({"UNUSED": "a source no rule names"}), "never named"),
+    (lambda d: d["sources"].update({"UNUSED": {"title": "a source no rule names", "kind": "secondary"}}),
+     "never named"),
+    (lambda d: d["sources"]["NHS-DVT"].update(kind="blog"), "kind must be one of primary, secondary"),
+    (lambda d: d["sources"]["NHS-DVT"].pop("page"), "a primary source names the publisher's page"),
+    (lambda d: d["sources"].update({"NHS-DVT": "NHS, DVT"}), "must have title and kind"),
     (lambda d: d.pop("questions"), "missing section 'questions'"),
     (lambda d: d["questions"][0].update(kind="colour"), "kind must be one of"),
     (lambda d: d["questions"][0]["findings"].append("tingly_toes"), "findings must be a non-empty list of findings"),
@@ -84,3 +88,16 @@ def test_review_sheet_names_every_rule_source_question_and_advice():
     assert all(key in sheet for key in SOURCES)
     assert all(question.text in sheet for question in QUESTIONS)
     assert "Call 000 now" in sheet and "{" not in sheet and "healthdirect on 1800 022 222" in sheet
+
+
+def test_every_source_says_whether_it_is_primary_and_third_party_copies_are_only_how_it_was_read():
+    """Issue 13.8: rules cited third-party copies of NHS pages. Each source now names the publisher's own page;
+    a copy appears only as `read_via`, and a source with no primary page behind it is marked secondary."""
+    sources = read()["sources"]
+    third_party = ("drpharmacy", "barabone", "em-doctors", "1stchoicepharmacy", "axappphealthcare", "doctoori")
+    for key, source in sources.items():
+        assert source["kind"] in ("primary", "secondary"), key
+        if source["kind"] == "primary":
+            assert not any(name in source["page"] for name in third_party), key
+    assert [key for key, source in sources.items() if source["kind"] == "secondary"] == ["SEED-LIVESTRONG"]
+    assert "[secondary source]" in SOURCES["SEED-LIVESTRONG"]

@@ -13,7 +13,7 @@ from skill.dialogue import Dialogue
 from skill.locale import EMERGENCY_NUMBERS, emergency_number
 from skill.questions import questions
 from skill.texts import PLACEHOLDERS, TextsError, problems, read, texts
-from triage import advice
+from triage import advice, names_in_group
 from triage.plan import PLAN
 
 LOCALES = [*EMERGENCY_NUMBERS, "en-ZZ", "fr-FR"]
@@ -40,7 +40,7 @@ def test_every_key_exists_for_every_locale_and_renders(locale):
 
 
 def test_a_red_flags_own_question_has_its_one_line_check():
-    red_flags = {name for q in PLAN for name in q.findings if q.id.startswith("red_flags_")}
+    red_flags = set(names_in_group("red_flag"))
     singles = [q for q in questions() if len(q.findings) == 1 and q.findings[0] in red_flags]
     assert len(singles) == 6 and all(q.confirm.startswith("Did you say") for q in singles)
 

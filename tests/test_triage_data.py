@@ -47,9 +47,11 @@ def test_every_question_fills_known_findings_and_every_group_has_its_single_ques
         if question.parent:
             assert set(question.findings) <= set(by_id(question.parent).findings)
     for question in QUESTIONS:
-        if len(question.findings) > 1:
-            singles = {q.findings[0] for q in QUESTIONS if q.parent == question.id}
-            assert singles == set(question.findings), question.id
+        if len(question.findings) > 1:  # its parts (single questions, or smaller groups) cover it exactly
+            parts = {name for q in QUESTIONS if q.parent == question.id for name in q.findings}
+            assert parts == set(question.findings), question.id
+    singles = {q.findings[0] for q in QUESTIONS if len(q.findings) == 1}
+    assert {name for q in QUESTIONS for name in q.findings} == singles  # every finding has its own question
 
 
 def test_every_finding_a_rule_uses_can_be_asked_or_is_only_ever_said():

@@ -101,8 +101,33 @@ def test_can_to_the_weight_bearing_question_is_a_no(said):
 
 @pytest.mark.parametrize("said", ["no I can't", "I can't move it", "nope, can't"])
 def test_cannot_to_the_hard_to_move_question_is_a_yes(said):
-    turn, _ = converse({"red_flags_leg": said})
+    """To the leg group and to its ischaemia signs ("...can you not feel it or move it at all?")."""
+    turn, asked = converse({"red_flags_leg": said, "limb_signs": said})
+    assert [qid for qid, _ in asked][-2:] == ["red_flags_leg", "limb_signs"]
     assert turn.result.level == "EMERGENCY"
+
+
+@pytest.mark.parametrize("said", ["yes, my foot is numb", "yes, pins and needles in my toes", "yes it feels weak"])
+def test_numbness_or_weakness_alone_is_a_same_day_check_not_an_ambulance(said):
+    """Issue 13.3: "Is the leg or foot cold, pale or numb, or is it weak...?" sent a numb, weak foot to an
+    ambulance as limb ischaemia. Without the ischaemia signs it is a same-day check; from the back on one side,
+    the sciatica rules (a doctor); on both sides, an emergency."""
+    alone, asked = converse({"red_flags_leg": said})
+    assert ("limb_signs", "no") in asked and alone.result.level == "URGENT"
+    assert alone.result.findings["numb_or_weak"] == "yes"
+    sciatica, _ = converse({"red_flags_leg": said, "pain_from_back": "yes", "side": "the left leg"})
+    assert sciatica.result.level == "ROUTINE"
+    both, _ = converse({"red_flags_leg": said, "pain_from_back": "yes", "side": "both legs"})
+    assert both.result.level == "EMERGENCY"
+
+
+@pytest.mark.parametrize("question", ["swelling", "duration", "side"])
+def test_a_numb_foot_said_at_another_question_is_checked_once_and_kept(question):
+    """"My foot is numb" only points at the ischaemia sign: one line checks it, and the numbness is kept."""
+    turn, asked = converse({**_case_reaching(question), question: ["my foot is numb", "no"]})
+    assert ("cold_pale_or_numb", "no") in asked
+    assert [qid for qid, _ in asked].count("cold_pale_or_numb") == 1
+    assert turn.result.findings["numb_or_weak"] == "yes" and turn.result.level == "URGENT"
 
 
 def test_i_can_move_it_does_not_deny_a_cold_pale_leg():
@@ -180,8 +205,11 @@ def test_i_meant_yes_changes_the_last_answer_and_says_so():
     turn = dialogue.respond(turn.state, match("no", "yes_no"))  # red_flags_leg
     assert turn.open_question.question == "swelling"
     turn = dialogue.respond(turn.state, match("sorry, I meant yes to the last one", "yes_no"))
-    assert turn.result.level == "EMERGENCY"
     assert any(getattr(event, "key", "") == "changed" and "cold, pale or numb" in event.text for event in turn.events)
+    # the leg group's yes is then checked for the ischaemia signs (issue 13.3)
+    assert turn.open_question.question == "limb_signs"
+    turn = dialogue.respond(turn.state, match("yes", "yes_no"))
+    assert turn.result.level == "EMERGENCY"
 
 
 # ---- 5. advice that fits the person -------------------------------------------------------------------------
@@ -263,7 +291,7 @@ MID_CONVERSATION = ["side", "duration", "cannot_bear_weight", "swelling", "sever
 RED_FLAG_PHRASES = [
     "call 911", "call 999", "call 112", "call 000", "please call 111", "triple nine", "emergency", "ambulance",
     "get me an ambulance", "breathless", "chest hurts", "my chest is a bit tight", "heart pounding",
-    "foot is numb", "my leg went white", "cant breath", "yes and I feel a bit breathless",
+    "foot is stone cold", "my leg went white", "cant breath", "yes and I feel a bit breathless",
     "yes warm, and I've coughed up a little blood", "10 out of 10, I feel like I'm going to pass out",
     "my wife just collapsed", "no, but I feel dizzy", "both, and I'm struggling to breathe",
     "not sure, my heart is racing", "it's been an hour and now my chest feels heavy",
@@ -359,7 +387,7 @@ SAID_TO_ITS_OWN_QUESTION = [
 @pytest.mark.parametrize(("question", "said"), SAID_TO_ITS_OWN_QUESTION)
 def test_a_sign_said_to_its_own_question_is_never_recorded_as_no(question, said):
     group = "red_flags_leg" if question == "cold_pale_or_numb" else "red_flags_chest"
-    turn, asked = converse({group: "not sure", question: [said, "not sure"]})
+    turn, asked = converse({group: "not sure", "limb_signs": "not sure", question: [said, "not sure"]})
     assert turn.state.answers.get(question) != "no"
     assert turn.result.level == "EMERGENCY"
 

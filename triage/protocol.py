@@ -15,7 +15,8 @@ from typing import Any
 
 import yaml
 
-__all__ = ["PROTOCOL", "ProtocolError", "load", "read", "problems", "GROUPS", "LEVELS", "KINDS"]
+__all__ = ["PROTOCOL", "ProtocolError", "load", "read", "problems", "GROUPS", "LEVELS", "KINDS", "SOURCE_KINDS",
+           "source_text"]
 
 PROTOCOL = Path(__file__).parent / "protocol" / "en.yaml"
 
@@ -62,8 +63,12 @@ def problems(document: Any) -> list[str]:
     if found:
         return found
     sources = document["sources"]
-    if not isinstance(sources, dict) or not all(isinstance(text, str) and text for text in sources.values()):
-        return ["sources must map each key to a text naming the source"]
+    if not isinstance(sources, dict) or not sources:
+        return ["sources must map each key to a source (title, page, kind)"]
+    for key, source in sources.items():
+        _source_problems(key, source, found)
+    if found:
+        return found
     names = _finding_problems(document["findings"], found)
     _threshold_problems(document["thresholds"], sources, found)
     used = _rule_problems(document["rules"], names, sources, found)
@@ -190,3 +195,34 @@ def _question_problems(questions: Any, names: dict[str, str], found: list[str]) 
         if question.get("cannot_is", "yes") not in ("yes", "no"):
             found.append(f"{where}: cannot_is must be yes or no")
         ids.append(question["id"])
+
+
+_SOURCE_KEYS = {"title", "page", "read_via", "kind"}
+SOURCE_KINDS = ("primary", "secondary")
+
+
+def _source_problems(key: str, source: Any, found: list[str]) -> None:
+    """A source: who says it (title), the publisher's page, the copy it was read through if any, and whether
+    it is a primary source (the publisher itself) or a secondary one."""
+    where = f"source {key!r}"
+    if not isinstance(source, dict) or not {"title", "kind"} <= set(source) <= _SOURCE_KEYS:
+        found.append(f"{where} must have title and kind (and may have page, read_via)")
+        return
+    if not all(isinstance(value, str) and value.strip() for value in source.values()):
+        found.append(f"{where}: every field must be a non-empty text")
+    elif source["kind"] not in SOURCE_KINDS:
+        found.append(f"{where}: kind must be one of {', '.join(SOURCE_KINDS)}, not {source['kind']!r}")
+    elif source["kind"] == "primary" and not source.get("page", "").startswith(("http://", "https://")):
+        found.append(f"{where}: a primary source names the publisher's page (an http(s) address)")
+
+
+def source_text(source: dict[str, str]) -> str:
+    """One line for a source, as the review sheet and the summary print it."""
+    text = source["title"]
+    if source.get("page"):
+        text += f" {source['page']}"
+    if source.get("read_via"):
+        text += f" (read through a copy: {source['read_via']})"
+    if source["kind"] == "secondary":
+        text += " [secondary source]"
+    return text

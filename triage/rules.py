@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .findings import names_in_group
 from .levels import Level
 from .protocol import load as load_protocol
+from .protocol import source_text
 
 __all__ = ["Rule", "RULES", "SOURCES", "PE_SIGNS", "LEG_SIGNS", "MAJOR_RISKS", "MINOR_RISKS"]
 
@@ -57,5 +58,5 @@ def _rule(item: dict) -> Rule:
 RULES: tuple[Rule, ...] = tuple(_rule(item) for item in load_protocol()["rules"])
 """The rules of the protocol (triage/protocol/en.yaml), in its order."""
 
-SOURCES: dict[str, str] = dict(load_protocol()["sources"])
-"""Source key -> the source, as the protocol names it."""
+SOURCES: dict[str, str] = {key: source_text(source) for key, source in load_protocol()["sources"].items()}
+"""Source key -> the source in one line: who, the publisher's page, the copy read, secondary or not."""
