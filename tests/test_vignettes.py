@@ -35,6 +35,7 @@ YES_NO_NAMES = (
     "saddle_numbness_or_bladder", "recent_surgery", "hospital_stay", "immobility", "long_travel",
     "cast_or_leg_injury", "cancer", "previous_clot", "pregnancy_or_postpartum", "estrogen", "age_over_60",
     "obesity", "smoking", "clotting_disorder", "heart_or_lung_disease", "central_venous_catheter",
+    "numb_or_weak", "worse_on_moving",  # issue 13: numbness apart from ischaemia, pressure in the muscle
 )
 RED_FLAGS = ("breathless", "chest_pain", "coughing_blood", "fainting_or_racing_heart", "cold_pale_or_numb",
              "weakness_or_cannot_move")
