@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from unicode_rbnf import RbnfEngine
 
 from triage.plan import PLAN
-from triage.protocol import KINDS, LEVELS
+from triage.protocol import KINDS, LEVELS, read_yaml
 
 from .locale import normalise_locale
 
@@ -121,14 +120,7 @@ def _speller(language: str) -> RbnfEngine:
 
 
 def read(language: str) -> Any:
-    path = TEXTS_DIR / f"{language}.yaml"
-    try:
-        with path.open(encoding="utf-8") as source:
-            return yaml.safe_load(source)
-    except (OSError, UnicodeDecodeError) as error:
-        raise TextsError(f"cannot read the texts {path}: {error}") from error
-    except yaml.YAMLError as error:
-        raise TextsError(f"the texts {path} are not valid YAML: {error}") from error
+    return read_yaml(TEXTS_DIR / f"{language}.yaml", "texts", TextsError)
 
 
 @functools.cache

@@ -9,20 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from . import advice
-from .protocol import PROTOCOL, ProtocolError, problems, read
+from .protocol import PROTOCOL, ProtocolError, problems, read, read_yaml
 
 
 def _read_advice(path: Path) -> Any:
-    try:
-        with path.open(encoding="utf-8") as source:
-            return yaml.safe_load(source)
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProtocolError(f"cannot read the advice texts {path}: {error}") from error
-    except yaml.YAMLError as error:
-        raise ProtocolError(f"the advice texts {path} are not valid YAML: {error}") from error
+    return read_yaml(path, "advice texts", ProtocolError)
 
 
 def _check(path: Path, reader: Callable[[Path], Any], checks: Callable[[Any], list[str]], what: str) -> bool:

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .levels import Level
+from .protocol import read_yaml
 
 __all__ = ["EMERGENCY_ADVICE", "advice_for", "safety_net_for", "DISCLAIMER", "CRAMP_RELIEF", "CRAMP_PREVENTION",
            "Person", "ADVICE_TEXTS", "AdviceTextsError", "problems"]
@@ -61,11 +60,7 @@ def problems(document: Any) -> list[str]:
 
 @functools.cache
 def _texts() -> dict[str, Any]:
-    try:
-        with ADVICE_TEXTS.open(encoding="utf-8") as source:
-            document = yaml.safe_load(source)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise AdviceTextsError(f"cannot read the advice texts {ADVICE_TEXTS}: {error}") from error
+    document = read_yaml(ADVICE_TEXTS, "advice texts", AdviceTextsError)
     found = problems(document)
     if found:
         raise AdviceTextsError(f"the advice texts {ADVICE_TEXTS} have {len(found)} problem(s):\n- "

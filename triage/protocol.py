@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-__all__ = ["PROTOCOL", "ProtocolError", "load", "read", "problems", "GROUPS", "LEVELS", "KINDS", "SOURCE_KINDS",
-           "source_text"]
+__all__ = ["PROTOCOL", "ProtocolError", "load", "read", "read_yaml", "problems", "GROUPS", "LEVELS", "KINDS",
+           "SOURCE_KINDS", "source_text"]
 
 PROTOCOL = Path(__file__).parent / "protocol" / "en.yaml"
 
@@ -34,14 +34,19 @@ class ProtocolError(ValueError):
     """The protocol file is missing, unreadable or does not pass its checks."""
 
 
-def read(path: Path = PROTOCOL) -> Any:
+def read_yaml(path: Path, what: str, error: type[Exception] = ValueError) -> Any:
+    """One data file of ours (the protocol, the advice texts, a locale's texts), or `error` saying why not."""
     try:
         with path.open(encoding="utf-8") as source:
             return yaml.safe_load(source)
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProtocolError(f"cannot read the protocol {path}: {error}") from error
-    except yaml.YAMLError as error:
-        raise ProtocolError(f"the protocol {path} is not valid YAML: {error}") from error
+    except (OSError, UnicodeDecodeError) as problem:
+        raise error(f"cannot read the {what} {path}: {problem}") from problem
+    except yaml.YAMLError as problem:
+        raise error(f"the {what} {path} is not valid YAML: {problem}") from problem
+
+
+def read(path: Path = PROTOCOL) -> Any:
+    return read_yaml(path, "protocol", ProtocolError)
 
 
 @functools.cache
