@@ -78,7 +78,7 @@ class _Step:
     def finished(self) -> bool:
         return self.state.finished
 
-    def turn(self) -> _Step:
+    def turn(self) -> Turn:
         return Turn(self.state.freeze(), tuple(self.events))
 
 
@@ -105,8 +105,11 @@ class Dialogue:
 
     def read_state(self, data: DialogueState | dict[str, Any]) -> DialogueState:
         """A state from outside (a DialogueState or its JSON form), checked, with this Dialogue's locale and
-        emergency number. Raises StateError."""
+        emergency number. Raises StateError. A DialogueState made by a Dialogue of this locale and number is
+        taken as it is (it was checked when it was read or built); only JSON forms come from outside."""
         if isinstance(data, DialogueState):
+            if (data.locale, data.number) == (self.locale, self.number):
+                return data
             data = data.to_dict()
         return DialogueState.from_dict(data, self.locale, self.number)
 
@@ -154,10 +157,9 @@ def emergency_heard(state: DialogueState | dict[str, Any] | None) -> bool:
     """True once anything said makes EMERGENCY certain (used to keep the advice flowing on errors). Takes a
     DialogueState or a raw JSON form that may not validate."""
     try:
-        if isinstance(state, DialogueState):
-            return evaluate(state.findings).floor is Level.EMERGENCY
-        checked = DialogueState.from_dict(state, "en-US", "112")
-        return evaluate(checked.findings).floor is Level.EMERGENCY
+        if not isinstance(state, DialogueState):
+            state = DialogueState.from_dict(state, "en-US", "112")  # the number plays no part in the level
+        return evaluate(state.findings).floor is Level.EMERGENCY
     except Exception:  # a damaged state must not hide an emergency that the raw answers show
         log.warning("could not evaluate the dialogue state; checking its raw answers")
         return raw_red_flag(state)

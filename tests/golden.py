@@ -35,6 +35,7 @@ import yaml
 from bench.alexa_ca import AlexaCA, post_signed
 from bench.voice_sessions import Step, session_wav
 from intents import match, phrases
+from intents.alexa import BUILT_INS
 from skill.dialogue import Dialogue
 from skill.events import Ask, Result, Say
 from skill.questions import by_id, questions
@@ -221,15 +222,7 @@ def play_chat(trace: Trace) -> Played:
 
 # ---- Alexa: the requests -------------------------------------------------------------------------------------
 
-ALEXA_INTENTS = {
-    "Yes": "AMAZON.YesIntent",
-    "No": "AMAZON.NoIntent",
-    "Help": "AMAZON.HelpIntent",
-    "Stop": "AMAZON.StopIntent",
-    "Repeat": "AMAZON.RepeatIntent",
-    "StartOver": "AMAZON.StartOverIntent",
-    "": "AMAZON.FallbackIntent",
-}
+ALEXA_INTENTS = {**BUILT_INS, "": "AMAZON.FallbackIntent"}
 """Our intents that Alexa sends as its built-ins (the rest are <Name>Intent), as the interaction model has
 them (intents/alexa.py; tests/test_golden_conversations.py checks each request against the model)."""
 CUSTOM_SLOT_TYPES = {

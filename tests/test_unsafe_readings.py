@@ -36,6 +36,16 @@ def converse(answers: dict[str, str | list[str]], locale: str = "en-GB", limit: 
     return turn, said
 
 
+def _reach(question: str) -> tuple[Dialogue, Turn]:
+    """A conversation answered plainly (PLAIN, else no) up to `question`, which is then open."""
+    dialogue = Dialogue("en-GB")
+    turn = dialogue.start()
+    while turn.open_question.question != question:
+        turn = dialogue.respond(turn.state, match(PLAIN.get(turn.open_question.question, "no"),
+                                                   turn.open_question.kind))
+    return dialogue, turn
+
+
 def test_the_plain_cramp_is_self_care():
     """The baseline the other tests change one answer of."""
     turn, _ = converse({})
@@ -177,11 +187,7 @@ def test_a_correction_that_does_not_name_a_red_flag_never_rules_it_out(said):
 
 
 def test_a_named_correction_says_what_it_changed():
-    dialogue = Dialogue("en-GB")
-    turn = dialogue.start()
-    while turn.open_question.question != "side":
-        turn = dialogue.respond(turn.state, match(PLAIN.get(turn.open_question.question, "no"),
-                                                   turn.open_question.kind))
+    dialogue, turn = _reach("side")
     turn = dialogue.respond(turn.state, match("both legs", "side"))
     next_question = turn.open_question.question
     turn = dialogue.respond(turn.state, match("no wait, it's the right leg", turn.open_question.kind))
@@ -332,10 +338,7 @@ def test_blood_said_to_the_cough_question_is_coughing_blood():
     ("there was some blood", "coughing_blood"), ("my toes are tingling", "cold_pale_or_numb"),
 ])
 def test_a_red_flag_word_in_an_answer_not_understood_is_checked_in_one_line(said, finding):
-    dialogue = Dialogue("en-GB")
-    turn = dialogue.start()
-    while turn.open_question.question != "swelling":
-        turn = dialogue.respond(turn.state, match("no", turn.open_question.kind))
+    dialogue, turn = _reach("swelling")
     checked = dialogue.respond(turn.state, match(said, "yes_no"))
     ask = checked.open_question
     assert ask.question == finding
@@ -463,11 +466,7 @@ def test_a_bare_i_cant_stand_stays_a_limb_weakness_emergency(question):
 def test_a_corrected_duration_is_said_back_in_words_not_digits(correction, said):
     """Found by the golden conversations: "changed ... to 30 minutes" was read "three zero minutes" by a
     speaker (every digit run is spoken as a phone number)."""
-    dialogue = Dialogue("en-GB")
-    turn = dialogue.start()
-    while turn.open_question.question != "duration":
-        turn = dialogue.respond(turn.state, match(PLAIN.get(turn.open_question.question, "no"),
-                                                   turn.open_question.kind))
+    dialogue, turn = _reach("duration")
     turn = dialogue.respond(turn.state, match("about two minutes", "duration"))
     turn = dialogue.respond(turn.state, match(correction, turn.open_question.kind if turn.open_question else None))
     changed = [event for event in turn.events if getattr(event, "key", "") == "changed"]
