@@ -68,7 +68,18 @@ def outcome(text: str, question: str, reached: dict) -> str:
     ask = after.open_question
     if ask is not None and after.events and getattr(after.events[-1], "text", "").startswith("Did you say"):
         return "check"
+    if ask is not None and _asks_on_about_a_red_flag(question, ask.question):
+        return "check"  # "yes it's weak" to the leg group: its yes leads to the narrower red-flag question
     return "other"
+
+
+def _asks_on_about_a_red_flag(asked: str, next_question: str) -> bool:
+    """The next question narrows the one answered down to red flags (the plan's sub-question of it)."""
+    from triage import names_in_group
+    from triage.plan import plan_question
+
+    following = plan_question(next_question)
+    return following.parent == asked and bool(set(following.findings) & set(names_in_group("red_flag")))
 
 
 def _red_flag_in(findings: dict) -> bool:

@@ -32,6 +32,9 @@ Duration    {"minutes": float}. "a few seconds" 0.05; "a moment" 0.05; "half an 
             43200; "a year" 525600; "a day or two" 2880, "a week or two" 20160, "two or three days"
             4320. Estimates and ranges take the longer end: a longer pain is the more worrying one. A
             bare unit: "minutes" 5, "hours" 120, "days" 2880, "weeks" 20160.
+            {"minutes_low": float} too for a range ("5 to 15 minutes": minutes 15, minutes_low 5; the
+            answer is known only if both sides give the same); {"episode": "each"} for pain that comes and
+            goes, where minutes is one bout ("a few minutes each time": 3).
             {"bound": "more" | "less" | "about"} too when a comparative was said with it: "more than /
             over / at least / longer than / ten minutes or more" is "more" (it lasted at least that
             long), "less than / under / not even / nearly / at most" is "less", "about / roughly / or

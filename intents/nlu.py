@@ -9,7 +9,11 @@ means "how much had to be forgiven before the text fitted a template", not a mad
 3. hassil's skip words removed anywhere in the sentence: 0.8
 4. our own spelling repairs (missing apostrophes such as "dont", "cant", "im"; "20mins"; hyphens), then
    passes 1-3 again: 0.7
-5. red flags spotted: a red flag said anywhere in the answer, in any phrasing the red-flag lexicon knows
+5. clause by clause, for an answer no template fits whole ("yeah and its red", "nope looks normal", "just
+   my left, the right is fine", "not cold no"): the text is cut at clause breaks (punctuation, "but",
+   "and"...) and after a leading (or before a trailing) yes or no, and each part is matched as in 1-4; the
+   open question's own answers win, and parts that answer both yes and no leave it not understood: 0.6
+6. red flags spotted: a red flag said anywhere in the answer, in any phrasing the red-flag lexicon knows
    ("no chest pain but I can't breathe", "yes and I feel a bit breathless", "call 911"): 0.7. The reader
    (intents/redflags.py, lexicon/en.yaml) handles negation and doubt with scope, as clinical text readers
    do: "no chest pain or shortness of breath" is no red flag; "not sure if I'm breathless" is one.
@@ -66,7 +70,7 @@ PRIORITY = (
 )
 """Tie-break order when one text matches several intents (Emergency always first)."""
 
-CONFIDENCE = {"exact": 1.0, "edges": 0.9, "skip_words": 0.8, "repaired": 0.7, "spotted": 0.7}
+CONFIDENCE = {"exact": 1.0, "edges": 0.9, "skip_words": 0.8, "repaired": 0.7, "spotted": 0.7, "clauses": 0.6}
 """Confidence by the matching pass that succeeded (see the module docstring)."""
 
 BARE_NUMBER_UNDER_DURATION = 0.5
@@ -80,7 +84,8 @@ MAX_WORDS = 40
 
 _FILLERS = (
     "um", "umm", "uh", "uhh", "er", "erm", "ehm", "hmm", "hm", "ah", "oh", "well", "like", "so", "okay",
-    "ok", "i think", "i guess", "please", "you know", "let me think", "let me see", "right so",
+    "ok", "i think", "i guess", "please", "you know", "let me think", "let me see", "right so", "only", "love",
+    "mate", "dear", "lol", "haha", "thanks", "thank you", "tbh", "honestly", "to be honest", "i suppose",
 )
 _FILLER_WORDS = "|".join(re.escape(f) for f in sorted(_FILLERS, key=len, reverse=True))
 _FILLER_START = re.compile(rf"^(?:(?:{_FILLER_WORDS})\b[\s,.!?]*)+", re.IGNORECASE)
@@ -182,6 +187,44 @@ def _strict_intents() -> Intents:
     return replace(_lenient_intents(), skip_words=[])
 
 
+_NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+                 "forty five|sixty|a few|few|a couple of|a couple|couple of|several|a|an")
+_WORD_VALUES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+                "forty five": 45, "sixty": 60, "a few": 3, "few": 3, "a couple of": 2, "a couple": 2,
+                "couple of": 2, "several": 5, "a": 1, "an": 1}
+_UNIT_MINUTES = {"sec": 1 / 60, "second": 1 / 60, "min": 1, "minute": 1, "hour": 60, "hr": 60, "day": 1440}
+_COUNT = rf"(\d+(?:\.\d+)?|{_NUMBER_WORDS})"
+_UNIT = r"(sec|second|min|minute|hour|hr|day)s?"
+_EPISODE = re.compile(rf"\b{_COUNT}\s*(?:or so\s+)?{_UNIT}\s+(?:or so\s+)?(?:each time|at a time|every time|a time|"
+                      rf"each|a go|per go|per episode|each go|each one|tops|max|at most)\b", re.IGNORECASE)
+_RANGE = re.compile(rf"\b(?:(\d+(?:\.\d+)?)\s*(?:to|-|–|or)\s*(\d+(?:\.\d+)?)|({_NUMBER_WORDS})\s+(?:to|or)\s+"
+                    rf"({_NUMBER_WORDS}))\s*{_UNIT}\b", re.IGNORECASE)
+
+
+def _count(word: str) -> float:
+    word = word.lower()
+    return float(word) if word[0].isdigit() else float(_WORD_VALUES[word])
+
+
+def duration_forms(text: str) -> dict | None:
+    """Duration slots for two forms the templates cannot give: an episode ("a few minutes each time", "two
+    minutes at a time": the pain comes and goes, and each bout is what is asked) and a range ("5 to 15
+    minutes": minutes, the longer, as the templates give it, and minutes_low; the answer is known only if
+    both agree)."""
+    episode = _EPISODE.search(text)
+    if episode:
+        minutes = _count(episode.group(1)) * _UNIT_MINUTES[episode.group(2).lower()]
+        return {"minutes": round(minutes, 6), "episode": "each"}
+    found = _RANGE.search(text)
+    if found:
+        unit = _UNIT_MINUTES[found.group(5).lower()]
+        first, second = (found.group(1), found.group(2)) if found.group(1) else (found.group(3), found.group(4))
+        low, high = sorted((_count(first) * unit, _count(second) * unit))
+        return {"minutes": round(high, 6), "minutes_low": round(low, 6)}
+    return None
+
+
 def match(text: str, kind: str | None = None) -> Heard:
     """Match one answer to an intent and its slots. kind is the open question's kind (KINDS) or None."""
     if not isinstance(text, str):
@@ -189,10 +232,19 @@ def match(text: str, kind: str | None = None) -> Heard:
     check_kind(kind)
     readings, confidence = _readings(text)
     if not readings:
+        forms = duration_forms(text) if kind == "duration" else None
+        if forms is not None:
+            return Heard(text, "Duration", forms, CONFIDENCE["clauses"])
         log.debug("not understood (kind=%s)", kind)
         return Heard(text, None, {}, 0.0)
     intent, slot_items = _choose(readings, kind)
     intent, slots, confidence = _apply_kind(intent, dict(slot_items), confidence, kind)
+    if intent in ("Duration", "Number") or (kind == "duration" and intent not in ("Emergency", "Yes", "No")):
+        forms = duration_forms(text)
+        if forms is not None and "episode" in forms:
+            intent, slots = "Duration", {**{k: v for k, v in slots.items() if k != "bound"}, **forms}
+        elif forms is not None:
+            intent, slots = "Duration", {**forms, **slots, "minutes_low": forms["minutes_low"]}
     log.debug("matched a reading (kind=%s, confidence=%.2f)", kind, confidence)  # never which one
     return Heard(text, intent, slots, confidence)
 
@@ -223,12 +275,69 @@ def _readings(text: str) -> tuple[tuple[Reading, ...], float]:
             readings = tuple((result.intent.name, tuple(_slots(result).items())) for result in results)
             confidence = pass_confidence
             break
+    if not readings:
+        readings = _clause_readings(" ".join(words[:MAX_WORDS]))
+        confidence = CONFIDENCE["clauses"] if readings else 0.0
     if any(name == "Emergency" for name, _slots_items in readings):
         return readings, confidence
     spotted = red_flag_slots(text)
     if spotted is not None:
         return (("Emergency", tuple(spotted.items())),), CONFIDENCE["spotted"]
     return readings, confidence
+
+
+_CLAUSE_BREAK = re.compile(r"\s*(?:[,.;:!?()]+|\b(?:but|and|though|although|cos|coz|because|so|however|plus|"
+                           r"except|apart from|only that|actually|wait|i mean|hang on|or rather)\b)\s*", re.IGNORECASE)
+_PARTICLE = r"(?:yes|yess|yeah|yeh|yea|yep|yup|ya|yah|aye|y|no|noo|nope|nah|naw|n|nay|def not|definitely not)"
+_LEADING = re.compile(rf"^(?:(?:um+|uh+|er+m?|well|oh|ok|okay)\s+)?({_PARTICLE})\s+(?!(?:idea|clue|sure|doubt|"
+                      rf"longer|more|problem|wonder|matter|one|thanks|i know)\b)(.+)$", re.IGNORECASE)
+_TRAILING = re.compile(rf"^(.+?(?<!\bsay)(?<!\bsaid)(?<!\bnot)(?<!\bthan)(?<!\bor))\s+({_PARTICLE})$", re.IGNORECASE)
+_CORRECTION = re.compile(r"\b(actually|wait|sorry|i mean|hang on|no wait|or rather|on second thoughts?)\b",
+                         re.IGNORECASE)
+_CLAUSE_ANSWERS = ("Yes", "No", "DontKnow")
+
+
+def _clauses(text: str) -> list[str]:
+    """The parts of an answer: cut at clause breaks, and after a leading yes or no ("yes very tender") or
+    before a trailing one ("not cold no")."""
+    parts: list[str] = []
+    for part in _CLAUSE_BREAK.split(text):
+        part = strip_fillers(part.strip(), end=False)
+        if not part:
+            continue
+        leading, trailing = _LEADING.match(part), _TRAILING.match(part)
+        if leading:
+            parts += [leading.group(1), leading.group(2)]
+        elif trailing:
+            parts += [trailing.group(1), trailing.group(2)]
+        else:
+            parts.append(part)
+    return parts
+
+
+def _clause_readings(text: str) -> tuple[Reading, ...]:
+    """Pass 5 (module docstring): the readings of the parts of an answer no template fits whole. A value
+    (a side, a duration, a number, a place) is kept from every part; a yes, no or "not sure" only when the
+    parts agree."""
+    parts = _clauses(text)
+    if len(parts) < 2:
+        return ()
+    found: list[Reading] = []
+    for part in parts:
+        for candidate, intents, _confidence in _attempts(part):
+            results = list(recognize_all(candidate, intents)) if candidate.strip() else []
+            if results:
+                found.extend((result.intent.name, tuple(_slots(result).items())) for result in results)
+                break
+    found = [reading for reading in found if reading[0] != "Emergency"]  # the red-flag reader reads the whole
+    answers = {name for name, _slot_items in found if name in _CLAUSE_ANSWERS}
+    values = tuple(reading for reading in found if reading[0] not in _CLAUSE_ANSWERS)
+    if len(answers) > 1:
+        if _CORRECTION.search(text):  # "nah it's fine, actually yes it is a bit": the last word stands
+            last = [reading for reading in found if reading[0] in _CLAUSE_ANSWERS][-1]
+            return (*values, last)
+        return values  # "yes and no": not understood, unless a value was said
+    return tuple(found)
 
 
 def red_flag_slots(text: str, about: tuple[str, ...] = ()) -> dict | None:

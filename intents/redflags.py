@@ -37,6 +37,8 @@ from pathlib import Path
 import yaml
 
 from .errors import IntentsError
+from .spelling import Speller
+from .when import days_ago
 
 __all__ = ["LEXICON", "Mention", "Verdict", "mentions", "said", "verdict", "words_of"]
 
@@ -55,6 +57,8 @@ MAX_WORDS = 1000
 a pasted page costs well under a second."""
 _MAX_TRIGGER_WORDS = 3
 _GAP_WORDS = 6
+_TIME_BEFORE, _TIME_AFTER = 4, 9
+"""How far around a risk factor a time is looked for ("three weeks ago I had an operation on my knee")."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,9 @@ class Mention:
     """strong (the sign itself) | weak (a word that points at it)"""
     start: int
     """Index of its first word in words_of(text)."""
+    days_ago: float | None = None
+    """For a finding with a time window (lexicon `within_days`): how long ago the answer says it was, if it
+    says ("an operation three weeks ago": 21); its status already says whether that is inside the window."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,12 @@ class _Entry:
     sources: tuple[str, ...] = ()
     red_flag: bool = True
     """False for the other findings (lexicon section `findings`): they answer questions, never raise alarms."""
+    within_days: float | None = None
+    """A risk factor's window ("in the last three months": 90): a time said with it decides said or denied."""
+    denials: tuple[_Pattern, ...] = ()
+    """Phrases that deny this finding in their own words ("gave up smoking", "came off the pill")."""
+    ever: bool = False
+    """A finding that counts whenever it was ("a clot years ago"): a time in the past does not deny it."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +133,7 @@ class _Lexicon:
     reach: int
     after_reach: int
     doubt_reach: int
+    speller: Speller
 
 
 # ---- the words of an answer -----------------------------------------------------------------------------
@@ -217,6 +231,9 @@ def _lexicon() -> _Lexicon:
                 doubt_is_said=spec.get("in_doubt") == SAID,
                 sources=tuple(spec.get("source", ())),
                 red_flag=section == "red_flags",
+                within_days=float(spec["within_days"]) if "within_days" in spec else None,
+                ever=bool(spec.get("ever", False)),
+                denials=_patterns(spec.get("denied")),
             )
             for section in ("red_flags", "findings")
             for name, spec in (data.get(section) or {}).items()
@@ -239,9 +256,29 @@ def _lexicon() -> _Lexicon:
             reach=int(negation["reach"]),
             after_reach=int(negation["after_reach"]),
             doubt_reach=int(uncertainty["reach"]),
+            speller=Speller(_vocabulary(data)),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as error:
         raise IntentsError(f"cannot read the red-flag lexicon {LEXICON}: {error}") from error
+
+
+def _vocabulary(data: dict) -> set[str]:
+    """Every word the lexicon's patterns and word lists hold: what the speller repairs towards."""
+    found: set[str] = set()
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            found.update(token for token in _TOKEN.findall(value.lower()) if token.isalpha())
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key not in ("source", "language"):
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(data)
+    return found
 
 
 def sources() -> dict[str, tuple[str, ...]]:
@@ -256,7 +293,7 @@ def mentions(text: str, about: Iterable[str] = ()) -> list[Mention]:
     """Every red flag text says, denies or leaves in doubt, in order. `about`: the findings of the open
     question, which make some words the sign itself ("blood" while a cough is being asked about)."""
     lexicon = _lexicon()
-    words = words_of(" ".join(text.split()[:MAX_WORDS]))
+    words = lexicon.speller.words(words_of(" ".join(text.split()[:MAX_WORDS])))
     joined = " ".join(words) + " "
     asked_about = frozenset(about)
     found: list[Mention] = []
@@ -264,6 +301,10 @@ def mentions(text: str, about: Iterable[str] = ()) -> list[Mention]:
         excluded = _spans(entry.exclusions, joined)
         strong = entry.strong + (entry.context_cues if entry.context & asked_about else ())
         seen: set[int] = set()
+        for start, end, _literals in _spans(entry.denials, joined):
+            if start not in seen:
+                seen.update(range(start, end))  # "I gave up smoking": denied, whatever else is around it
+                found.append(Mention(entry.finding, DENIED, STRONG, start))
         for strength, patterns in ((STRONG, strong), (WEAK, entry.weak)):
             for start, end, literals in _spans(patterns, joined):
                 if start in seen or any(s <= start < e for s, e, _ in excluded) or _crosses_a_break(lexicon, words,
@@ -272,15 +313,31 @@ def mentions(text: str, about: Iterable[str] = ()) -> list[Mention]:
                 if _other_thing(lexicon, entry, words, start, end, strength):
                     continue  # "numb" with "fingers", "blood" after brushing the teeth: another thing
                 seen.update(range(start, end))
-                inside = [word for word in words[start + 1:end - 1] if word not in literals]
-                if _in_the_past(lexicon, words, start, end) or any(word in lexicon.negators for word in inside):
-                    status = DENIED  # "I fainted once in 1985"; "the pain isn't in my chest"
-                else:
-                    status = _status(lexicon, words, start, end, strength)
-                if status == DOUBT and entry.doubt_is_said:
-                    status = SAID
-                found.append(Mention(entry.finding, status, strength, start))
+                found.append(_mention(lexicon, entry, words, (start, end), literals, strength))
     return sorted(found, key=lambda mention: mention.start)
+
+
+def _mention(lexicon: _Lexicon, entry: _Entry, words: list[str], span: tuple[int, int], literals: frozenset[str],
+             strength: str) -> Mention:
+    """What the words say of one phrase of the entry found at span: said, denied or in doubt."""
+    start, end = span
+    inside = [word for word in words[start + 1:end - 1] if word not in literals]
+    ago = days_ago(words[max(0, start - _TIME_BEFORE):end + _TIME_AFTER]) if entry.within_days else None
+    if any(word in lexicon.negators for word in inside):
+        status = DENIED  # "the pain isn't in my chest"
+    elif ago is None and not entry.ever and _in_the_past(lexicon, words, start, end):
+        status = DENIED  # "I fainted once in 1985", "an operation years ago"
+    else:
+        status = _status(lexicon, words, start, end, strength)
+    still = bool({"still", "currently", "now"} & set(words[max(0, start - 3):start]))  # "still on tamoxifen"
+    if status == SAID and ago is not None and entry.within_days is not None and ago > entry.within_days and not still:
+        # "a knee operation two years ago" to "in the last three months?"; "maybe four months ago, could be
+        # less" leaves it in doubt
+        doubted = any(f" {phrase} " in f" {' '.join(words)} " for phrase in lexicon.uncertain)
+        status = DOUBT if doubted else DENIED
+    if status == DOUBT and entry.doubt_is_said:
+        status = SAID
+    return Mention(entry.finding, status, strength, start, ago)
 
 
 def verdict(text: str, about: Iterable[str] = ()) -> Verdict | None:

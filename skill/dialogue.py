@@ -12,26 +12,28 @@ The state is a frozen DialogueState (skill/state.py) with a versioned JSON form,
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
 from intents import Heard
-from intents.redflags import said as red_flag_said
-from intents.redflags import said_outright as red_flag_said_outright
+from intents.findings import Reading, answer_to, minutes_of, number_of, side_of, unsure
+from intents.findings import read as read_findings
+from intents.redflags import mentions as red_flag_mentions
 from intents.redflags import verdict as red_flag_verdict
-from triage import FINDINGS, Assessment, Level, assess, clinician_summary, evaluate
+from triage import FINDINGS, Answer, Assessment, Level, assess, clinician_summary, evaluate
 from triage.advice import EMERGENCY_ADVICE
 from triage.findings import BOUNDS, OLDER_AGE, SEVERE_PAIN_SCORE, lasting_answer
 from triage.plan import next_question as plan_next_question
-from triage.rules import RULES
 
 from .events import Ask, Event, Result, Say
 from .locale import emergency_number as number_for_locale
 from .locale import known_locale, normalise_locale
 from .questions import QUESTIONS, Question, by_id
 from .replies import ssml
-from .state import RED_FLAGS, SIGNS_SAID, DialogueState, Draft, StateError, raw_red_flag
+from .state import ONLY_RAISE, RED_FLAGS, VOLUNTEERED, DialogueState, Draft, StateError, raw_red_flag
 from .texts import Texts, texts
 
 __all__ = ["Dialogue", "Turn", "DialogueState", "StateError", "emergency_heard", "MAX_MISSES"]
@@ -137,10 +139,14 @@ class Dialogue:
             return _emergency(self, step, heard)
         if step.finished:
             return _after_end(self, step, heard)
-        _note_signs_said(step.state, heard)
-        if check is not None and _SINGLE_QUESTION[check].id not in step.state.answers:
+        _note_volunteered(step.state, heard)
+        unchecked = check is not None and _SINGLE_QUESTION[check].id not in step.state.answers
+        if unchecked and heard.intent is None:
             return _check_red_flag(step, check)  # checked once: an answer already given to it stands
         handler = _HANDLERS.get(heard.intent or "", _answer)
+        if unchecked and handler is _answer:
+            # "yes its awful and the leg has gone weak": the answer is recorded, then the red flag checked
+            return _answer(self, step, heard, then=lambda turn: _check_after(turn, check))
         return handler(self, step, heard)
 
     def _restart(self, state: Any, heard: Heard) -> _Step:
@@ -185,17 +191,47 @@ def _red_flag_net(heard: Heard, open_qid: str | None) -> tuple[Heard, str | None
         return heard, None
     if found.action == "emergency":
         return Heard(heard.text, "Emergency", found.slots, heard.confidence or 0.7), None
-    return heard, (found.finding if heard.intent is None else None)
+    if found.finding not in about and _points_only_with_its_own_words(heard.text, found.finding, about):
+        return heard, None  # "a bit tingly" to the numbness question answers it: "tingly" points nowhere else
+    return heard, found.finding
 
 
-def _note_signs_said(state: Draft, heard: Heard) -> None:
-    """A sign said outright at any question ("no cough, but my calf is swollen", "my foot is numb") is kept as
-    said (raise-only: the signs whose yes can only raise the level; a denial or a doubt is left to the
-    questions). Risk factors are left to their questions: they depend on when ("an operation years ago")."""
+def _points_only_with_its_own_words(text: str, finding: str, about: tuple[str, ...]) -> bool:
+    """Every word that points at the red flag is a word of the open question's own finding, said ("tingly"
+    to the pins-and-needles question): it answers that question and points nowhere else."""
+    found = red_flag_mentions(text, about)
+    pointers = {mention.start for mention in found if mention.finding == finding and mention.status != "denied"}
+    own = {mention.start for mention in found if mention.finding in about and mention.strength == "strong"
+           and mention.status == "said"}
+    return bool(pointers) and pointers <= own
+
+
+def _note_volunteered(state: Draft, heard: Heard) -> None:
+    """What an answer says without being asked ("no cough, but my calf is swollen", "I flew back from
+    Australia last week", "I'm 67") is kept as volunteered: yes only, and only for findings whose yes can
+    only raise the level (VOLUNTEERED); a denial or a doubt is left to its question, so a misreading costs a
+    question, never a level. A risk factor said with a time counts only inside its window ("a knee operation
+    two years ago" is not kept). The open question's own findings are its answer's (_answer)."""
     if not heard.text or heard.intent == "Emergency":
         return
-    for name in red_flag_said_outright(heard.text, SIGNS_SAID):
-        state.said_findings[name] = "yes"
+    own = set(by_id(state.open_question).findings) if state.open_question else set()
+    reading = read_findings(heard.text, own)
+    for name, value in reading.found.items():
+        if value == "yes" and name in VOLUNTEERED and name not in own:
+            state.said_findings[name] = "yes"
+    if reading.age is not None and reading.age > OLDER_AGE and "age_over_60" not in own:
+        state.said_findings["age_over_60"] = "yes"
+
+
+def _check_after(turn: _Step, finding: str) -> _Step:
+    """After an answer recorded: the planner's next question when it asks about the red flag a word pointed
+    at anyway (a yes to the leg group goes on to its ischaemia signs), else the one-line check of it."""
+    question = next_question(turn.state)
+    if question is not None and finding in question.findings:
+        return _advance(turn)
+    if question is None and evaluate(turn.state.findings).floor is Level.EMERGENCY:
+        return _advance(turn)  # settled as an emergency already: nothing to check
+    return _check_red_flag(turn, finding)
 
 
 def _check_red_flag(turn: _Step, finding: str) -> _Step:
@@ -254,29 +290,68 @@ def _ask_event(qid: str, number: str, locale: str) -> Ask:
 
 # ---- intents -----------------------------------------------------------------------------------------------
 
-def _answer(dialogue: Dialogue, turn: _Step, heard: Heard) -> _Step:
+def _answer(dialogue: Dialogue, turn: _Step, heard: Heard, then: Callable[[_Step], _Step] | None = None) -> _Step:
+    """Record the answer to the open question and go on (`then`, or the planner's next question)."""
     question = by_id(turn.state.open_question)
     answer, values = _interpret(question, heard)
-    if answer is None and heard.intent is None:
-        answer = _said_in_own_words(question, heard.text)
+    reading = read_findings(heard.text, question.findings) if heard.text else None
+    if reading is not None:
+        answer, values = _in_own_words(question, heard, reading, answer, values)
     if answer is None and heard.intent in _VALUE_INTENTS and _note_value(turn.state, heard):
         _say(turn, "noted_value")
         return _reask(turn, question)
+    if answer == "no" and reading is not None and _denies_only_part(question, reading):
+        return _partly_denied(turn, question, reading)
     if answer is None:
         return _miss(turn, question)
-    if answer == "yes" and len(question.findings) > 1:
-        values = {**values, **_named_in_a_group_yes(question, heard.text)}
+    if answer == "yes" and len(question.findings) > 1 and reading is not None:
+        values = {**values, **_named_in_a_group_yes(question, reading)}
     _record(turn.state, question, answer, values)
-    return _advance(turn)
+    return (then or _advance)(turn)
 
 
-def _named_in_a_group_yes(question: Question, text: str) -> dict[str, str]:
+def _denies_only_part(question: Question, reading: Reading) -> bool:
+    """A no that names some of a grouped question's findings and not the rest ("no chest pain" to "short of
+    breath, chest pain, a racing heart, fainted or coughed up blood?"): a no to those only. Unless it says
+    the rest too ("nothing else"), or, for a group without red flags, starts with a no of its own ("no, skin
+    looks normal"): a red flag is only ever a no when it was answered."""
+    own = set(question.findings)
+    named = own & reading.named
+    plain_no_first = _PARTICLE_FIRST.match(reading.text) and not own & set(RED_FLAGS)  # "no, skin looks normal"
+    return (len(own) > 1 and bool(named) and named <= reading.denied and named != own
+            and not _THE_REST.search(reading.text) and not plain_no_first)
+
+
+_THE_REST = re.compile(r"\b(nothing else|none of the (rest|others)|nothing like that|none of (that|those|them|it)|"
+                       r"nothing of the sort|nothing (since|recent|recently|lately|now)|or anything|not on anything|"
+                       r"all clear|either|neither|nor|no to all|nothing at all|anything else|any of (that|those|it)|"
+                       r"the rest|all fine|all good|all normal|not in the last|nothing in the last|not recently|"
+                       r"nothing recent)\b", re.IGNORECASE)
+
+
+def _partly_denied(turn: _Step, question: Question, reading: Reading) -> _Step:
+    """Record the named findings as no (each through its own question) and ask the group again for the rest
+    ("Thanks, I've noted that." and the question again); the same part denied twice is a miss."""
+    state = turn.state
+    noted = False
+    for name in question.findings:
+        single = _SINGLE_QUESTION.get(name)
+        if name in reading.denied and single is not None and single.id not in state.answers:
+            state.answers[single.id] = "no"
+            if single.id not in state.asked:
+                state.asked.insert(state.asked.index(question.id), single.id)  # before the group's own answer
+            noted = True
+    if not noted:  # the same part denied again: a miss, so that it cannot go round for ever
+        return _miss(turn, question)
+    _say(turn, "noted_value")
+    return _reask(turn, question)
+
+
+def _named_in_a_group_yes(question: Question, reading: Reading) -> dict[str, str]:
     """A yes to a grouped question that names which one ("yes, I had a baby two weeks ago" to the hormones
     question) says that one outright: it is recorded as yes (so the advice can fit, the midwife named), the
     rest of the group stays to be asked. Only findings whose yes can only raise the level."""
-    if not text:
-        return {}
-    return {name: "yes" for name in question.findings if name in _ONLY_RAISE and red_flag_said(text, (name,)) == "said"}
+    return {name: "yes" for name in question.findings if name in ONLY_RAISE and reading.found.get(name) == "yes"}
 
 
 def _record(state: Draft, question: Question, answer: str, values: dict[str, Any]) -> None:
@@ -301,19 +376,90 @@ def _interpret(question: Question, heard: Heard) -> tuple[str | None, dict[str, 
 
 
 _OTHER = {"yes": "no", "no": "yes"}
-_ONLY_RAISE = frozenset(FINDINGS) - {name for rule in RULES for name in rule.none}
-"""Findings whose yes can only raise the level (none of them is in a rule's `none`)."""
 
 
-def _said_in_own_words(question: Question, text: str) -> str | None:
-    """An answer the templates did not understand that says the question's finding in its own words ("it's
-    swollen", "I'm on the pill", "I flew back from Australia last week") is a yes; in doubt ("not sure if
-    it's swollen") it is "not sure". Only for findings whose yes can only raise the level, and never a no:
-    a misreading can cost a question, never lower the outcome."""
-    if not text or not set(question.findings) <= _ONLY_RAISE:
-        return None
-    found = red_flag_said(text, question.findings)
-    return {"said": "yes", "doubt": "unknown"}.get(found or "")
+def _in_own_words(question: Question, heard: Heard, reading: Reading, answer: str | None,
+                  values: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    """The answer to the open question from what the text says of its findings, whatever word it starts
+    with (intents/findings.py): "not swollen but it's red" is a no to the swelling question, "dont think so,
+    its a bit swollen" a yes, "I had an operation two years ago" a no to "in the last three months?".
+
+    The reading goes the cautious way where the templates' answer and it disagree: a finding said is a yes
+    over a "no", one in doubt "not sure" over a "no"; a denial of every finding of the question ("yeah no
+    swelling") is a no, and for a grouped question only when each of its findings is denied. A yes that
+    could lower the level (a reassuring finding: "it eases when I stretch") is taken from the reading only
+    from a plain answer, with no negation or doubt in it, and never over the templates' no. An age or a
+    pain score said in words ("I'm 67", "about a seven") answers its question when the templates did not.
+    """
+    if answer is None:
+        answer, values = _said_as_a_value(question, heard.text, reading)
+    said = answer_to(reading, question.findings)
+    if answer == "no" and said is None and _denies_only_others(question, reading, heard.text):
+        return None, {}  # "no cough" to "is the leg swollen?": a denial of something else, not an answer
+    if answer is None and said is None and unsure(heard.text):
+        return "unknown", {}  # "hard to say in this light": not sure, which is never a no
+    reassuring = not set(question.findings) <= ONLY_RAISE
+    if reassuring and answer == "yes" and said != "yes" and reading.doubtful:
+        return "unknown", {}  # "kind of, but I don't know if it's connected": a reassuring yes must be plain
+    if said is None or said == answer:
+        return answer, values
+    return _reconciled(question, reading, answer, values, said, reassuring)
+
+
+def _said_as_a_value(question: Question, text: str, reading: Reading) -> tuple[str | None, dict[str, Any]]:
+    """An age, a pain score, a side or a duration said in words the templates do not know."""
+    if question.id == "age_over_60" and reading.age is not None:
+        return ("yes" if reading.age > OLDER_AGE else "no"), {}
+    if question.id == "severe_pain" and reading.score is not None:
+        return ("yes" if reading.score >= SEVERE_PAIN_SCORE else "no"), {}
+    if question.kind in ("side", "duration"):
+        return _value_in_own_words(question, text)
+    age = reading.age if reading.age is not None else number_of(text)  # "sixty-two" to an age question
+    if "age_over_60" in question.findings and age is not None and OLDER_AGE < age < 130:
+        return "yes", {}  # "I'm 67" to "over sixty, or do you smoke, ...?"
+    return None, {}
+
+
+def _reconciled(question: Question, reading: Reading, answer: str | None, values: dict[str, Any], said: str,
+                reassuring: bool) -> tuple[str | None, dict[str, Any]]:
+    """The templates' answer and the reading's when they differ (see _in_own_words)."""
+    if said == "yes":
+        if reassuring and (reading.hedged or answer is not None):
+            return answer, values
+        return "yes", values
+    if said == "unknown":
+        return (answer, values) if answer == "yes" else ("unknown", {})
+    if answer == "unknown":
+        return answer, values  # "not sure... no swelling": the doubt stands
+    if answer == "yes" and not all(reading.found.get(name) == "no" for name in question.findings):
+        return answer, values  # "yes, not red" to "warm, red or a hard vein?": the yes may be the warmth
+    return "no", {}
+
+
+_PARTICLE_FIRST = re.compile(r"^\W*(no|nope|nah|naw|n|never)\b\s*([,.;:!-]|(and|but|i|i'm|im|it|its|it's|she|he|they|"
+                             r"we|my|the|not|never|nothing|none|just|only|all|everything|that|this|there|mum|dad|"
+                             r"she's|he's|thats|that's|definitely|def|nope|no)\b|$)", re.IGNORECASE)
+
+
+def _denies_only_others(question: Question, reading: Reading, text: str) -> bool:
+    """The no is a denial of other findings ("no cough", "no redness at all"), with nothing said of the
+    question's own and no "no" of its own before it ("no, and no cough" answers)."""
+    own = set(question.findings)
+    return (bool(reading.denied - own) and not (reading.named & own) and not _PARTICLE_FIRST.match(text)
+            and not _THE_REST.search(text))
+
+
+def _value_in_own_words(question: Question, text: str) -> tuple[str | None, dict[str, Any]]:
+    """A side or a duration said in words the templates do not know ("r leg", "just my left, the right is
+    fine", "its been constant for two days", "the cramp itself only lasted a couple of minutes")."""
+    if question.kind == "side":
+        side = side_of(text)
+        return (None, {}) if side is None else _value_answer(question, {"side": side})
+    found = minutes_of(text)
+    if found is None:
+        return None, {}
+    minutes, bound = found
+    return _value_answer(question, {"minutes": minutes, **({"bound": bound} if bound else {})})
 
 
 def _ability_answer(question: Question, ability: str) -> str | None:
@@ -342,7 +488,10 @@ def _value_answer(question: Question, slots: dict[str, Any]) -> tuple[str | None
         return "yes", {}
     if question.kind == "duration" and isinstance(slots.get("minutes"), int | float):
         minutes = float(slots["minutes"])
-        return str(lasting_answer(minutes, _bound(slots))), {"duration_minutes": minutes}
+        answer = lasting_answer(minutes, _bound(slots))
+        if isinstance(slots.get("minutes_low"), int | float) and lasting_answer(float(slots["minutes_low"])) != answer:
+            answer = Answer.UNKNOWN  # "5 to 15 minutes": one side of the threshold each
+        return str(answer), {"duration_minutes": minutes}
     if question.kind == "number":
         return _number_answer(question, slots.get("number"))
     return None, {}

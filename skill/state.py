@@ -15,20 +15,25 @@ from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
 
-from triage import Findings, FindingsError, names_in_group
+from triage import FINDINGS, Findings, FindingsError, names_in_group
 from triage.plan import PLAN, PlanQuestion, plan_question
+from triage.rules import RULES
 
-__all__ = ["DialogueState", "Draft", "StateError", "STATE_VERSION", "RED_FLAGS", "SIGNS_SAID", "findings_of",
-           "raw_red_flag"]
+__all__ = ["DialogueState", "Draft", "StateError", "STATE_VERSION", "RED_FLAGS", "VOLUNTEERED", "ONLY_RAISE",
+           "findings_of", "raw_red_flag"]
 
 STATE_VERSION = 2
 """Version 2: explicit names (version 1 used short keys such as "v", "qvalues" and "volunteered")."""
 RED_FLAGS = names_in_group("red_flag")
 _PLAN_IDS = frozenset(question.id for question in PLAN)
 _RED_FLAG_QUESTIONS = {q.id: q.findings for q in PLAN if set(q.findings) & set(RED_FLAGS)}
-SIGNS_SAID = frozenset(name for group in ("leg_sign", "sign") for name in names_in_group(group))
-"""Signs the dialogue keeps when they are said at any question (their yes can only raise the level)."""
-_SAID = frozenset(RED_FLAGS) | frozenset(names_in_group("said")) | SIGNS_SAID
+ONLY_RAISE = frozenset(FINDINGS) - {name for rule in RULES for name in rule.none}
+"""Findings whose yes can only raise the level: none of them is in a rule's `none`."""
+VOLUNTEERED = ONLY_RAISE & frozenset(names_in_group("leg_sign", "sign", "pattern", "risk_major", "risk_minor"))
+"""Findings the dialogue keeps when they are said at any question without being asked ("no cough, but my
+calf is swollen", "I flew back from Australia last week"): yes only, as their yes can only raise the level;
+a denial said out of turn is left to its question, where a misreading costs a question, never a level."""
+_SAID = frozenset(RED_FLAGS) | frozenset(names_in_group("said")) | VOLUNTEERED
 _ANSWERS = frozenset({"yes", "no", "unknown"})
 _ANSWER_VALUE_KEYS = {"side": {"side"}, "duration": {"duration_minutes"}}
 """What a question's answer may carry as values (side and duration questions only)."""
@@ -61,7 +66,7 @@ class DialogueState:
     said_values: Mapping[str, Any] = field(default_factory=dict)
     """Values said out of turn ("it's my left calf" at another question): side, location, a duration."""
     said_findings: Mapping[str, str] = field(default_factory=dict)
-    """Red flags, a request for an ambulance, and signs (SIGNS_SAID) said at any question: name -> "yes"
+    """Red flags, a request for an ambulance, and findings (VOLUNTEERED) said at any question: name -> "yes"
     (only ever yes)."""
     open_question: str | None = None
     """The question waiting for an answer (None once finished)."""

@@ -35,8 +35,9 @@ SLOT_VALUES = {
     "answer": {"yes", "no"},
     "ability": {"cannot", "can", "no_cannot", "no_can", "yes_can", "yes_cannot"},
     "bound": {"more", "less", "about"},
+    "episode": {"each"},
 }
-NUMERIC_SLOTS = {"minutes", "number"}
+NUMERIC_SLOTS = {"minutes", "number", "minutes_low"}
 # Hassil list slots that are only parts of a duration (turned into "minutes" by the matcher).
 DURATION_PARTS = {"count", "unit", "half", "fixed_duration", "since_when", "brief"}
 

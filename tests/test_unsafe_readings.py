@@ -350,13 +350,24 @@ def test_a_red_flag_word_in_an_answer_not_understood_is_checked_in_one_line(said
     assert unsure.result.level == "EMERGENCY"  # never "no" (safety rule 3)
 
 
-@pytest.mark.parametrize("said", [
-    "no chest pain or shortness of breath", "I'm not short of breath", "my breathing is fine",
-    "nope, nothing like that",
-])
+@pytest.mark.parametrize("said", ["nope, nothing like that", "no, none of those", "no to all of them"])
 def test_a_denied_red_flag_is_a_no(said):
     turn, asked = converse({"red_flags_chest": said})
     assert turn.state.answers["red_flags_chest"] == "no"
+    assert turn.result.level == "SELF_CARE"
+
+
+@pytest.mark.parametrize(("said", "denied"), [
+    ("no chest pain or shortness of breath", {"chest_pain", "breathless"}),
+    ("I'm not short of breath", {"breathless"}),
+    ("my breathing is fine", {"breathless"}),
+])
+def test_a_denial_of_some_signs_of_a_group_is_a_no_to_those_and_the_group_is_asked_again(said, denied):
+    """Issue 12: the signs named are recorded as no; the others of the group were not answered, so the group
+    is asked again (an unsaid red flag is never a no), and a plain no to it then settles it."""
+    turn, asked = converse({"red_flags_chest": [said, "no"]})
+    assert asked[:2] == [("red_flags_chest", said), ("red_flags_chest", "no")]
+    assert {qid for qid, answer in turn.state.answers.items() if answer == "no"} >= denied
     assert turn.result.level == "SELF_CARE"
 
 
