@@ -99,6 +99,8 @@ class _Entry:
     weak: tuple[_Pattern, ...]
     context: frozenset[str]
     context_cues: tuple[_Pattern, ...]
+    context_alone: bool
+    """The cues count only when the open question asks about nothing but the `with` findings."""
     exclusions: tuple[_Pattern, ...]
     unless: frozenset[str]
     unless_strong: bool
@@ -225,6 +227,7 @@ def _lexicon() -> _Lexicon:
                 weak=_patterns(spec.get("weak")),
                 context=frozenset((spec.get("with") or {}).get("findings", ())),
                 context_cues=_patterns((spec.get("with") or {}).get("cues")),
+                context_alone=bool((spec.get("with") or {}).get("alone", False)),
                 exclusions=_patterns(spec.get("not")),
                 unless=frozenset(spec.get("unless", ())),
                 unless_strong=bool(spec.get("unless_strong", False)),
@@ -299,7 +302,8 @@ def mentions(text: str, about: Iterable[str] = ()) -> list[Mention]:
     found: list[Mention] = []
     for entry in lexicon.entries:
         excluded = _spans(entry.exclusions, joined)
-        strong = entry.strong + (entry.context_cues if entry.context & asked_about else ())
+        cued = asked_about <= entry.context if entry.context_alone else bool(entry.context & asked_about)
+        strong = entry.strong + (entry.context_cues if cued and asked_about else ())
         seen: set[int] = set()
         for start, end, _literals in _spans(entry.denials, joined):
             if start not in seen:
