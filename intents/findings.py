@@ -88,11 +88,11 @@ def answer_to(reading: Reading, names: Iterable[str]) -> str | None:
     return min(values, key=_RANK.__getitem__)
 
 
-_DOUBT_WORDS = ("kind of", "kinda", "sort of", "sorta", "i think", "i guess", "a bit", "not sure", "maybe",
-                "probably", "possibly", "i suppose")
+_DOUBT_WORDS = ("not sure", "maybe", "possibly", "perhaps", "i suppose", "hard to say", "don't know")
 
 
 def _doubtful(words: list[str]) -> bool:
+    """Real doubt ("not sure", "maybe", "kind of... I don't know"), not a soft yes ("a bit", "I think so")."""
     joined = f" {' '.join(words)} "
     return any(f" {phrase} " in joined for phrase in (*_lexicon().uncertain, *_DOUBT_WORDS))
 
@@ -211,6 +211,19 @@ _UNSURE = ("not sure", "unsure", "not certain", "no idea", "no clue", "idk", "du
            "couldn't say", "couldn't tell", "can't say", "can't remember", "don't remember", "who knows", "maybe",
            "might", "possibly", "perhaps", "can't see", "cannot see", "haven't checked", "haven't looked",
            "haven't tried", "not noticed", "never checked")
+
+
+_SECOND_HAND = re.compile(r"\b(never mentioned|hasn't mentioned|not that (she|he|they)('s| has| have|'ve) "
+                          r"(said|told me|mentioned)|i'm (just|only) (her|his|their) (neighbour|neighbor|friend|carer)|"
+                          r"(i'd|i would|you'd|you would) have to ask|different (from|to) (my|the|his|her|their) "
+                          r"usual)\b")
+
+
+def second_hand(text: str) -> bool:
+    """True when whoever answers says they would not know ("not that i know of, she's never mentioned one,
+    i'm just her neighbour"), or that the question's premise does not fit ("not really, this is different
+    from my usual cramps"): a no is then a "not known"."""
+    return bool(_SECOND_HAND.search(" ".join(words_of(text))))
 
 
 def unsure(text: str) -> bool:

@@ -286,7 +286,9 @@ def _readings(text: str) -> tuple[tuple[Reading, ...], float]:
     return readings, confidence
 
 
-_CLAUSE_BREAK = re.compile(r"\s*(?:[,.;:!?()]+|\b(?:but|and|though|although|cos|coz|because|so|however|plus|"
+_CLAUSE_BREAK = re.compile(r"\s*(?:[,.;:!?()]+|\b(?:but|and|though|although|cos|coz|because|"
+                           r"(?<!think )(?<!guess )(?<!hope )(?<!believe )(?<!suppose )(?<!say )(?<!said )so|"
+                           r"however|plus|"
                            r"except|apart from|only that|actually|wait|i mean|hang on|or rather)\b)\s*", re.IGNORECASE)
 _PARTICLE = r"(?:yes|yess|yeah|yeh|yea|yep|yup|ya|yah|aye|y|no|noo|nope|nah|naw|n|nay|def not|definitely not)"
 _LEADING = re.compile(rf"^(?:(?:um+|uh+|er+m?|well|oh|ok|okay)\s+)?({_PARTICLE})\s+(?!(?:idea|clue|sure|doubt|"
@@ -302,10 +304,11 @@ def _clauses(text: str) -> list[str]:
     before a trailing one ("not cold no")."""
     parts: list[str] = []
     for part in _CLAUSE_BREAK.split(text):
-        part = strip_fillers(part.strip(), end=False)
+        part = part.strip()
         if not part:
             continue
-        leading, trailing = _LEADING.match(part), _TRAILING.match(part)
+        bare = strip_fillers(part, end=False)  # "lol no im a bloke": the no after a filler leads too
+        leading, trailing = _LEADING.match(bare), _TRAILING.match(part)
         if leading:
             parts += [leading.group(1), leading.group(2)]
         elif trailing:
@@ -322,22 +325,27 @@ def _clause_readings(text: str) -> tuple[Reading, ...]:
     parts = _clauses(text)
     if len(parts) < 2:
         return ()
-    found: list[Reading] = []
-    for part in parts:
+    found: list[tuple[int, Reading]] = []
+    for index, part in enumerate(parts):
         for candidate, intents, _confidence in _attempts(part):
             results = list(recognize_all(candidate, intents)) if candidate.strip() else []
             if results:
-                found.extend((result.intent.name, tuple(_slots(result).items())) for result in results)
+                found.extend((index, (result.intent.name, tuple(_slots(result).items()))) for result in results
+                             if result.intent.name != "Emergency")  # the red-flag reader reads the whole text
                 break
-    found = [reading for reading in found if reading[0] != "Emergency"]  # the red-flag reader reads the whole
-    answers = {name for name, _slot_items in found if name in _CLAUSE_ANSWERS}
-    values = tuple(reading for reading in found if reading[0] not in _CLAUSE_ANSWERS)
-    if len(answers) > 1:
-        if _CORRECTION.search(text):  # "nah it's fine, actually yes it is a bit": the last word stands
-            last = [reading for reading in found if reading[0] in _CLAUSE_ANSWERS][-1]
-            return (*values, last)
-        return values  # "yes and no": not understood, unless a value was said
-    return tuple(found)
+    answers = [(index, reading) for index, reading in found if reading[0] in _CLAUSE_ANSWERS]
+    if any(reading[0] == "No" for _index, reading in answers):
+        # "no, it's warm and I can wiggle my toes fine": the no answers, "I can" only says why ("no, I can't"
+        # stays an Ability: what it means depends on the question)
+        found = [(index, reading) for index, reading in found
+                 if not (reading[0] == "Ability" and dict(reading[1]).get("ability") == "can")]
+    values = tuple(reading for _index, reading in found if reading[0] not in _CLAUSE_ANSWERS)
+    if len({reading[0] for _index, reading in answers}) > 1:
+        last_index, last = answers[-1]
+        if _CORRECTION.search(text) and len(parts) - last_index <= 3:
+            return (*values, last)  # "nah it's fine, actually yes it is a bit": the last word stands
+        return values  # "yes and no", or a correction that trails off into something else: not understood
+    return tuple(reading for _index, reading in found)
 
 
 def red_flag_slots(text: str, about: tuple[str, ...] = ()) -> dict | None:

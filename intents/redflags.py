@@ -40,7 +40,7 @@ from .errors import IntentsError
 from .spelling import Speller
 from .when import days_ago
 
-__all__ = ["LEXICON", "Mention", "Verdict", "mentions", "said", "verdict", "words_of"]
+__all__ = ["LEXICON", "Mention", "Verdict", "mentions", "verdict", "words_of"]
 
 LEXICON = Path(__file__).parent / "lexicon" / "en.yaml"
 
@@ -110,6 +110,9 @@ class _Entry:
     """False for the other findings (lexicon section `findings`): they answer questions, never raise alarms."""
     within_days: float | None = None
     """A risk factor's window ("in the last three months": 90): a time said with it decides said or denied."""
+    opposite_of: frozenset[str] = frozenset()
+    """Findings whose question this one's words answer the other way ("it's warm" to "is it cold?"): while
+    one of them is asked about, this finding is not read."""
     denials: tuple[_Pattern, ...] = ()
     """Phrases that deny this finding in their own words ("gave up smoking", "came off the pill")."""
     ever: bool = False
@@ -237,6 +240,7 @@ def _lexicon() -> _Lexicon:
                 within_days=float(spec["within_days"]) if "within_days" in spec else None,
                 ever=bool(spec.get("ever", False)),
                 denials=_patterns(spec.get("denied")),
+                opposite_of=frozenset(spec.get("opposite_of", ())),
             )
             for section in ("red_flags", "findings")
             for name, spec in (data.get(section) or {}).items()
@@ -301,6 +305,8 @@ def mentions(text: str, about: Iterable[str] = ()) -> list[Mention]:
     asked_about = frozenset(about)
     found: list[Mention] = []
     for entry in lexicon.entries:
+        if entry.opposite_of & asked_about:
+            continue  # "no, it's warm" to "is it cold, pale or numb?" is a no, not a warm leg
         excluded = _spans(entry.exclusions, joined)
         cued = asked_about <= entry.context if entry.context_alone else bool(entry.context & asked_about)
         strong = entry.strong + (entry.context_cues if cued and asked_about else ())
@@ -355,24 +361,6 @@ def verdict(text: str, about: Iterable[str] = ()) -> Verdict | None:
     return Verdict(found[0].finding, "check") if found else None
 
 
-def said(text: str, names: Iterable[str]) -> str | None:
-    """How text speaks of any of these findings (a question's): "said" when one is said outright ("it's
-    swollen"), "doubt" when only in doubt ("not sure if it's swollen"), else None (not mentioned, or denied:
-    a denial is left to the templates, so that a misreading can only cost a question)."""
-    wanted = frozenset(names)
-    found = [mention for mention in mentions(text, wanted) if mention.finding in wanted and mention.strength == STRONG]
-    if any(mention.status == SAID for mention in found):
-        return SAID
-    return DOUBT if any(mention.status == DOUBT for mention in found) else None
-
-
-def said_outright(text: str, names: Iterable[str]) -> frozenset[str]:
-    """Which of these findings the text says outright (strong words, not denied, not in doubt), in one read."""
-    wanted = frozenset(names)
-    return frozenset(mention.finding for mention in mentions(text, wanted)
-                     if mention.finding in wanted and mention.strength == STRONG and mention.status == SAID)
-
-
 @functools.cache
 def _red() -> frozenset[str]:
     return frozenset(entry.finding for entry in _lexicon().entries if entry.red_flag)
@@ -405,11 +393,23 @@ def _other_thing(lexicon: _Lexicon, entry: _Entry, words: list[str], start: int,
     return False
 
 
+_CONJUNCTIONS = frozenset({"and", "but", "then", "now"})
+_PRESENT_TENSE = frozenset({"is", "are", "am", "i'm", "it's", "can't", "cannot", "keeps", "feels", "hurts", "won't",
+                            "isn't", "going", "getting", "has", "have", "i've"})
+
+
 def _in_the_past(lexicon: _Lexicon, words: list[str], start: int, end: int) -> bool:
     """ConText's historical modifier, in scope: a past-time phrase within reach before the sign or just after
     it, in the same part of the sentence ("I fainted once in 1985", "I used to get chest pain"; not "it
     started when I was walking, and then now I can't breathe")."""
+    if _PRESENT_TENSE & set(words[start:end + 1]):
+        return False  # "three months ago my heart is racing": the sign itself is said as now
     before = _scope(lexicon, reversed(words[:start]))[::-1]
+    for index in range(len(before) - 1, 0, -1):  # "radiotherapy two months ago and I can't breathe": a new clause
+        if ((before[index] in lexicon.subjects or before[index] in lexicon.possessives)
+                and before[index - 1] in ("and", "but", "then", "now")):
+            before = before[index:]
+            break
     after = _scope(lexicon, words[end:])
     near = f' {" ".join(before[-(lexicon.reach + 2):] + ["|"] + after[:lexicon.reach])} '
     if any(f" {phrase} " in near for phrase in lexicon.present):
@@ -485,9 +485,16 @@ def _triggers(lexicon: _Lexicon, words: list[str], start: int, negate: bool) -> 
     while end >= 0 and not _is_break(lexicon, words, end):
         if start - end - 1 > reach + _MAX_TRIGGER_WORDS:
             break
+        if (end > 0 and words[end - 1] in _CONJUNCTIONS
+                and (words[end] in lexicon.subjects or words[end] in lexicon.possessives)):
+            trigger = _trigger_ending_at(lexicon, words, end, start, negate, crossed_subject)
+            if trigger is not None:
+                found.append(trigger)
+            break  # "not that I can see, and I can't breathe": "and I" starts a clause of its own
         trigger = _trigger_ending_at(lexicon, words, end, start, negate, crossed_subject)
         if words[end] in lexicon.subjects or (words[end] in lexicon.possessives and end > 0
-                                              and words[end - 1] not in lexicon.negators):
+                                              and (words[end - 1] not in lexicon.negators
+                                                   or words[end - 1] in lexicon.particles)):
             crossed_subject = True  # "I haven't fainted my heart is racing": a new clause
         if trigger is not None:
             if found and found[-1] - end > _MAX_TRIGGER_WORDS + 1:
@@ -518,7 +525,7 @@ def _trigger_ending_at(lexicon: _Lexicon, words: list[str], end: int, start: int
         phrase = " ".join(words[first:end + 1])
         if negate:
             if phrase in lexicon.clause_negators and gap <= lexicon.reach + 2:
-                return first
+                return None if _pseudo(lexicon, words, first, end) else first  # "not that I know of, my..."
             if phrase in lexicon.negators and gap <= lexicon.reach and not crossed_subject:
                 if _pseudo(lexicon, words, first, end) or _particle(lexicon, words, phrase, end, start):
                     return None

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from intents import Heard
-from intents.findings import Reading, answer_to, minutes_of, number_of, side_of, unsure
+from intents.findings import Reading, answer_to, minutes_of, number_of, second_hand, side_of, unsure
 from intents.findings import read as read_findings
 from intents.redflags import mentions as red_flag_mentions
 from intents.redflags import verdict as red_flag_verdict
@@ -398,6 +398,10 @@ def _in_own_words(question: Question, heard: Heard, reading: Reading, answer: st
         return None, {}  # "no cough" to "is the leg swollen?": a denial of something else, not an answer
     if answer is None and said is None and unsure(heard.text):
         return "unknown", {}  # "hard to say in this light": not sure, which is never a no
+    if answer == "no" and second_hand(heard.text):
+        return "unknown", {}  # "not that I know of, I'm just her neighbour": not known
+    if question.kind == "side" and values.get("side") in ("left", "right") and _MOSTLY.search(heard.text):
+        return "unknown", {}  # "left one mostly": not one leg only, perhaps
     reassuring = not set(question.findings) <= ONLY_RAISE
     if reassuring and answer == "yes" and said != "yes" and reading.doubtful:
         return "unknown", {}  # "kind of, but I don't know if it's connected": a reassuring yes must be plain
@@ -436,6 +440,7 @@ def _reconciled(question: Question, reading: Reading, answer: str | None, values
     return "no", {}
 
 
+_MOSTLY = re.compile(r"\b(mostly|mainly|largely|mostly the|more the|predominantly)\b", re.IGNORECASE)
 _PARTICLE_FIRST = re.compile(r"^\W*(no|nope|nah|naw|n|never)\b\s*([,.;:!-]|(and|but|i|i'm|im|it|its|it's|she|he|they|"
                              r"we|my|the|not|never|nothing|none|just|only|all|everything|that|this|there|mum|dad|"
                              r"she's|he's|thats|that's|definitely|def|nope|no)\b|$)", re.IGNORECASE)

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from bench.vignettes import ANSWERS, LEVELS, UNKNOWN, Case, answer_for, load_cases, truth
 
 __all__ = [
     "LEVELS",
@@ -53,32 +53,12 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-VIGNETTES = Path(__file__).parent / "data" / "vignettes.yaml"
-LEVELS = ("SELF_CARE", "ROUTINE", "URGENT", "EMERGENCY")
-"""Dispositions from least to most cautious."""
-
-YES, NO, UNKNOWN = "yes", "no", "unknown"
-ANSWERS = {YES: "yes", NO: "no", UNKNOWN: "I don't know"}
 MAX_QUESTIONS = 80
 """More questions than this means the conversation is going round in circles."""
 
 
 class PlayerError(Exception):
     """The CLI could not be driven through a case (hung, crashed, bad output, or did not understand)."""
-
-
-@dataclass(frozen=True)
-class Case:
-    """One vignette from tests/data/vignettes.yaml."""
-
-    id: str
-    group: str
-    story: str
-    source: str
-    findings: Mapping[str, Any]
-    """Present findings only: name -> "yes" | "unknown" | a value (side, location, duration_minutes)."""
-    expected: str
-    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,62 +82,6 @@ class Play:
     exchanges: tuple[Exchange, ...]
     events: tuple[dict[str, Any], ...]
     """Every event the CLI wrote, in order."""
-
-
-def _normalise(value: Any) -> Any:
-    """YAML reads a bare yes/no as a boolean: turn it back into the answer word."""
-    if value is True:
-        return YES
-    if value is False:
-        return NO
-    return value
-
-
-def load_cases(path: Path = VIGNETTES) -> list[Case]:
-    """Read the vignettes; a malformed entry raises ValueError naming it."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    cases = []
-    for entry in data["cases"]:
-        try:
-            findings = {name: _normalise(value) for name, value in entry["findings"].items()}
-            cases.append(Case(entry["id"], entry["group"], entry["story"], entry["source"], findings,
-                              entry["expected"], entry.get("note", "")))
-        except (KeyError, AttributeError, TypeError) as error:
-            raise ValueError(f"malformed vignette {entry.get('id', entry)!r}: {error!r}") from error
-    return cases
-
-
-def _derived(findings: Mapping[str, Any], name: str) -> str:
-    value = findings.get("side" if name == "one_sided" else "duration_minutes")
-    if value is None:
-        return NO
-    if value == UNKNOWN:
-        return UNKNOWN
-    if name == "one_sided":
-        return YES if value in ("left", "right") else NO
-    return YES if float(value) > 10 else NO
-
-
-def truth(findings: Mapping[str, Any], name: str) -> str:
-    """yes | no | unknown for one finding name in a case (derived names included)."""
-    if name in ("one_sided", "lasting_over_10_minutes"):
-        return _derived(findings, name)
-    value = findings.get(name)
-    if value is None or value == NO:
-        return NO
-    if value == UNKNOWN:
-        return UNKNOWN
-    return YES
-
-
-def answer_for(findings: Mapping[str, Any], asked: tuple[str, ...] | list[str]) -> str:
-    """The answer a person with these findings gives to a question about the `asked` findings."""
-    states = {truth(findings, name) for name in asked}
-    if YES in states:
-        return ANSWERS[YES]
-    if UNKNOWN in states:
-        return ANSWERS[UNKNOWN]
-    return ANSWERS[NO]
 
 
 _WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine",
