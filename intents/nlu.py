@@ -270,7 +270,7 @@ def _readings(text: str) -> tuple[tuple[Reading, ...], float]:
     readings: tuple[Reading, ...] = ()
     confidence = 0.0
     for candidate, intents, pass_confidence in _attempts(" ".join(words[:MAX_WORDS])):
-        results = list(recognize_all(candidate, intents)) if candidate.strip() else []
+        results = _recognize(candidate, intents)
         if results:
             readings = tuple((result.intent.name, tuple(_slots(result).items())) for result in results)
             confidence = pass_confidence
@@ -328,7 +328,7 @@ def _clause_readings(text: str) -> tuple[Reading, ...]:
     found: list[tuple[int, Reading]] = []
     for index, part in enumerate(parts):
         for candidate, intents, _confidence in _attempts(part):
-            results = list(recognize_all(candidate, intents)) if candidate.strip() else []
+            results = _recognize(candidate, intents)
             if results:
                 found.extend((index, (result.intent.name, tuple(_slots(result).items()))) for result in results
                              if result.intent.name != "Emergency")  # the red-flag reader reads the whole text
@@ -375,6 +375,49 @@ def _attempts(text: str):
         yield strip_fillers(repaired, end=False), strict, CONFIDENCE["repaired"]
         if _has_skip_words(repaired):
             yield strip_fillers(repaired), lenient, CONFIDENCE["repaired"]
+
+
+_NUMBER_NAMES = frozenset({
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
+    "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "and", "a", "half", "quarter",
+})
+_TOKENS = re.compile(r"[a-z']+")
+
+
+@functools.cache
+def _vocabulary() -> frozenset[str]:
+    """Every word the templates, their lists and rules and the skip words hold (with the numbers said in
+    words, which hassil's ranges accept): a text with a word outside it cannot fit any template."""
+    found: set[str] = set(_NUMBER_NAMES)
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            found.update(_TOKENS.findall(value.lower()))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(key)
+                walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+
+    walk(_source())
+    return frozenset(found)
+
+
+def _could_fit(text: str) -> bool:
+    """False when a word of the text is in no template: hassil would find nothing, so it is not asked (the
+    matcher's hassil passes are most of its time, and most free answers hold such a word). Words with
+    digits are left to hassil (numbers, "20mins")."""
+    vocabulary = _vocabulary()
+    return all(token in vocabulary for token in _TOKENS.findall(re.sub(r"\S*\d\S*", " ", text.lower())))
+
+
+def _recognize(candidate: str, intents: Intents) -> list[RecognizeResult]:
+    if not candidate.strip() or not _could_fit(candidate):
+        return []
+    return list(recognize_all(candidate, intents))
 
 
 def _has_skip_words(text: str) -> bool:

@@ -397,3 +397,14 @@ def test_every_recognizer_phrase_reads_as_its_own_intent(kind):
              for name in dict.fromkeys((*KIND_INTENTS[kind], *ALWAYS_ON))
              for phrase in intent_phrases(name) if match(phrase, kind).intent != name]
     assert wrong == []
+
+
+def test_the_vocabulary_prefilter_never_turns_away_a_template_sentence():
+    """intents.nlu asks hassil only about texts whose words are all in the templates (test_utterance checks
+    that every labelled utterance is still understood): every sentence the spoken grammars are built from
+    must pass that filter, and a word no template has must not."""
+    from intents.nlu import _could_fit
+
+    sentences = {sentence for kind in KINDS for sentence in phrases(kind)}
+    assert sentences and all(_could_fit(sentence) for sentence in sentences)
+    assert not _could_fit("yes it is swollen") and _could_fit("yes it is") and _could_fit("20mins")
