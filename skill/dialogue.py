@@ -303,7 +303,7 @@ def _answer(dialogue: Dialogue, turn: _Step, heard: Heard, then: Callable[[_Step
     if answer == "no" and reading is not None and _denies_only_part(question, reading):
         return _partly_denied(turn, question, reading)
     if answer is None:
-        return _miss(turn, question)
+        return _miss(turn, question, heard.text)
     if answer == "yes" and len(question.findings) > 1 and reading is not None:
         values = {**values, **_named_in_a_group_yes(question, reading)}
     _record(turn.state, question, answer, values)
@@ -534,15 +534,37 @@ def _note_value(state: Draft, heard: Heard) -> bool:
     return True
 
 
-def _miss(turn: _Step, question: Question) -> _Step:
+def _miss(turn: _Step, question: Question, text: str = "") -> _Step:
     state = turn.state
     state.misses += 1
     if state.misses < MAX_MISSES:
-        _say(turn, "not_understood", expect=_texts(turn).expect(question.kind))
+        _say_not_understood(turn, question, text)
         return _reask(turn, question)
     _say(turn, "give_up")
     _record(state, question, "unknown", {})
     return _advance(turn)
+
+
+HEARD_WORDS = 12
+"""At most this many words of an answer are said back."""
+
+
+def _say_not_understood(turn: _Step, question: Question, text: str) -> None:
+    """Sorry, not caught; or, for an answer with words that name something, what was heard, with the
+    likeliest reading when it names one of the question's own findings ("I heard: "my calf is kind of puffy
+    maybe". Is that a yes, swelling?"). Said back, never logged."""
+    expect = _texts(turn).expect(question.kind)
+    words = text.split()
+    reading = read_findings(text, question.findings) if words else None
+    if reading is None or not reading.named:
+        _say(turn, "not_understood", expect=expect)
+        return
+    heard = " ".join(words[:HEARD_WORDS]) + (" ..." if len(words) > HEARD_WORDS else "")
+    own = [name for name in question.findings if name in reading.named and name not in reading.denied]
+    if own:
+        _say(turn, "heard_guess", heard=heard, label=FINDINGS[own[0]].label, expect=expect)
+    else:
+        _say(turn, "heard_other", heard=heard, expect=expect)
 
 
 def _reask(turn: _Step, question: Question) -> _Step:

@@ -29,6 +29,7 @@ DEFAULT_LANGUAGE = "en"
 
 PLACEHOLDERS = {
     "replies": {"welcome": {"number"}, "help": {"number"}, "not_understood": {"expect"},
+                "heard_guess": {"heard", "label", "expect"}, "heard_other": {"heard", "expect"},
                 "changed": {"question", "answer"}, "why_intro": {"why"}, "why_so_far": {"reasons"},
                 "emergency_now": {"number"}, "stop_incomplete": {"number"}, "failed": {"number"},
                 "line_cut": {"limit"}},
@@ -38,7 +39,8 @@ PLACEHOLDERS = {
 """The placeholders each text may hold (the product fills in exactly these); a text not listed holds none."""
 
 _SECTIONS = {
-    "replies": ("welcome", "help", "not_understood", "give_up", "noted_value", "back_first", "back", "changed",
+    "replies": ("welcome", "help", "not_understood", "heard_guess", "heard_other", "give_up", "noted_value",
+                "back_first", "back", "changed",
                 "start_over", "why_intro", "why_so_far", "why_nothing_yet", "emergency_now", "stop_incomplete",
                 "finished", "sorry", "failed", "line_cut"),
     "expect": KINDS,

@@ -318,6 +318,8 @@ class SpeechReader:
             "question": "|".join(_said(q.text, number) for q in asked),
             "answer": ".+?",
             "limit": ".+?",
+            "heard": ".+?",
+            "label": ".+?",
         }
         says = [(f"say {key}", _template(text, number, **parts)) for key, text in replies.items()
                 if key not in _NOT_A_SAY]

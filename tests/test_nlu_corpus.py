@@ -161,3 +161,24 @@ def test_each_vignette_reaches_its_level_with_natural_answers(case):
     for variant in range(VARIANTS):
         played = play_in_words(case, PHRASINGS, variant)
         assert played.level == case.expected, (variant, played.said)
+
+
+def _respond(question: str, text: str):
+    state = DialogueState("en-GB", _DIALOGUE.number, asked=(question,), open_question=question)
+    return _DIALOGUE.respond(state, match(text, by_id(question).kind))
+
+
+def test_an_answer_not_understood_is_said_back_when_it_names_something():
+    """Issue 12.4: "no cough" to the swelling question says what was heard and asks again; twice is "not
+    sure", never a no."""
+    turn = _respond("swelling", "no cough")
+    says = [event for event in turn.events if type(event).__name__ == "Say"]
+    assert [say.key for say in says] == ["heard_other"] and '"no cough"' in says[0].text
+    assert turn.state.open_question == "swelling" and "swelling" not in turn.state.answers
+    again = _DIALOGUE.respond(turn.state, match("no cough", "yes_no"))
+    assert again.state.answers["swelling"] == "unknown"
+
+
+def test_an_answer_with_no_word_the_product_knows_is_not_said_back():
+    turn = _respond("swelling", "banana bread recipe")
+    assert [event.key for event in turn.events if type(event).__name__ == "Say"] == ["not_understood"]

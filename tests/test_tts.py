@@ -180,7 +180,8 @@ def _product_texts() -> list[str]:
         fixed += [text for section in ("replies", "expect", "headlines", "titles", "words")
                   for text in words.section(section).values()]
         said += [text.format(number=number, expect="", why="", reasons="", question="", answer="",
-                             advice_line="", limit="", side="", minutes="", hours="", days="", level="", name="")
+                             advice_line="", limit="", side="", minutes="", hours="", days="", level="", name="",
+                         heard="", label="")
                   for text in fixed]
         said.append(advice.advice_for(Level.URGENT, number, advice_line=words.advice_line))
         said += [text for q in questions(locale) for text in (q.text, q.reprompt, q.why, q.confirm)]
