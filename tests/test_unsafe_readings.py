@@ -259,6 +259,8 @@ def test_advice_never_harms(case, side, minutes):
         assert IBUPROFEN_ADVISED not in outcome.advice, outcome.advice
     if IBUPROFEN_ADVISED in outcome.advice:  # where neither was asked, it says who must not take it
         assert "not take ibuprofen if you are pregnant or take a medicine that thins your blood" in outcome.advice
+        # issue 13.6: and who should ask a pharmacist first (NHS Ibuprofen for adults)
+        assert "pharmacist" in outcome.advice and "stomach ulcer" in outcome.advice and "kidney" in outcome.advice
     if case["pregnancy_or_postpartum"] == "yes" and outcome.level.name != "EMERGENCY":
         assert "midwife" in outcome.advice, outcome.advice
 
