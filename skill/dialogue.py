@@ -777,7 +777,8 @@ def _answer_log(state: Draft) -> list[tuple[str, str]]:
         detail = "".join(f" ({name}: {value})" for name, value in values.items())
         entries.append((by_id(qid, state.locale).text, answer + detail))
     for name, value in {**state.said_values, **state.said_findings}.items():
-        entries.append((words.word("volunteered", name=name), str(value)))
+        label = FINDINGS[name].label if name in FINDINGS else name
+        entries.append((words.word("volunteered", name=label), str(value)))
     return entries
 
 

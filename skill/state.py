@@ -29,7 +29,8 @@ _PLAN_IDS = frozenset(question.id for question in PLAN)
 _RED_FLAG_QUESTIONS = {q.id: q.findings for q in PLAN if set(q.findings) & set(RED_FLAGS)}
 ONLY_RAISE = frozenset(FINDINGS) - {name for rule in RULES for name in rule.none}
 """Findings whose yes can only raise the level: none of them is in a rule's `none`."""
-VOLUNTEERED = ONLY_RAISE & frozenset(names_in_group("leg_sign", "sign", "pattern", "risk_major", "risk_minor"))
+VOLUNTEERED = ONLY_RAISE & frozenset(names_in_group("leg_sign", "sign", "pattern", "risk_major", "risk_minor",
+                                                    "medicine"))
 """Findings the dialogue keeps when they are said at any question without being asked ("no cough, but my
 calf is swollen", "I flew back from Australia last week"): yes only, as their yes can only raise the level;
 a denial said out of turn is left to its question, where a misreading costs a question, never a level."""

@@ -500,3 +500,22 @@ def test_a_yes_to_a_group_that_names_which_one_records_that_one(question, said, 
     assert turn.result.findings[named] == "yes"
     if named == "pregnancy_or_postpartum":
         assert "midwife" in turn.result.advice
+
+
+def test_a_blood_thinner_said_without_being_asked_is_named_and_rules_out_ibuprofen():
+    """Issue 13.6: a blood thinner (no question asks it) said in any answer is kept, named in the advice and
+    in the clinician summary, and the advice offers no ibuprofen (NHS Ibuprofen for adults)."""
+    turn, _ = converse({"side": "both legs, and I'm on apixaban"})
+    result = turn.result
+    assert result.findings.get("blood_thinner") == "yes"
+    assert IBUPROFEN_ADVISED not in result.advice
+    if result.level != "SELF_CARE":
+        assert "take a medicine that thins your blood" in result.advice
+    assert "taking a blood thinner" in result.summary
+
+
+@pytest.mark.parametrize("finding", ["previous_clot", "blood_thinner"])
+def test_a_clot_before_or_a_blood_thinner_is_named_for_whoever_sees_the_person(finding):
+    outcome = assess({**EVERYTHING_NO, finding: "yes", "swelling": "yes", "side": "left", "duration_minutes": 30})
+    assert outcome.level.name == "URGENT"
+    assert "Tell whoever sees you" in outcome.advice and IBUPROFEN_ADVISED not in outcome.advice

@@ -28,7 +28,8 @@ _KEYS = {"emergency_advice": {"number"}, "urgent_advice": {"advice_line"}, "rout
          "stretch": set(), "massage_and_warmth": set(), "not_rubbed": set(), "painkillers_any": set(),
          "painkillers_no_ibuprofen": set(), "tender": set(), "cramp_prevention": set(), "strain_care": set(),
          "midwife_urgent": set(), "midwife_routine": set(), "midwife_cramps": set(), "self_care_intro": set(),
-         "disclaimer": {"number"}, "urgent_advice_line": {"advice_line"}, "meanwhile": {"stretch"}}
+         "disclaimer": {"number"}, "urgent_advice_line": {"advice_line"}, "meanwhile": {"stretch"},
+         "tell_clot": set(), "tell_thinner": set(), "tell_clot_and_thinner": set()}
 """Every advice text, with the placeholders it may hold."""
 
 
@@ -107,6 +108,10 @@ class Person:
     """Pregnant or had a baby in the last six weeks: the midwife or maternity unit is named."""
     ibuprofen_ok: bool = False
     """Neither pregnancy nor a previous clot was reported (the ibuprofen advice then names who must not)."""
+    clot_before: bool = False
+    """A previous clot was reported: whoever sees the person is to be told."""
+    blood_thinner: bool = False
+    """A blood thinner was said: whoever sees the person is to be told."""
 
 
 
@@ -116,6 +121,20 @@ def advice_for(level: Level, number: str, person: Person | None = None, advice_l
     massage and warmth only for a cramp that has gone, and the midwife named in pregnancy. `advice_line`:
     the country's health advice line ("NHS 111"), or "" where there is none we can name."""
     person = person or Person()
+    return _join(_advice_for(level, number, person, advice_line), _tell(person) if level is not Level.SELF_CARE
+                 else "")
+
+
+def _tell(person: Person) -> str:
+    """Issue 13.6: a clot before and a blood thinner are named, for whoever sees the person."""
+    if person.blood_thinner and person.clot_before:
+        return _ADVICE["tell_clot_and_thinner"]
+    if person.blood_thinner:
+        return _ADVICE["tell_thinner"]
+    return _ADVICE["tell_clot"] if person.clot_before else ""
+
+
+def _advice_for(level: Level, number: str, person: Person, advice_line: str) -> str:
     if level is Level.EMERGENCY:
         return EMERGENCY_ADVICE.format(number=number)
     painkillers = PAINKILLERS_ANY if person.ibuprofen_ok else PAINKILLERS_NO_IBUPROFEN

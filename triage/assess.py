@@ -72,8 +72,9 @@ def assess(findings: Findings | Mapping[str, Any], emergency_number: str = DEFAU
 
 
 def _person(findings: Findings, result: Evaluation) -> Person:
-    """What the advice must fit: an injury, a cramp-like pain, a clot not ruled out, pregnancy, and whether
-    anything speaks against ibuprofen (pregnancy, or a previous clot, often treated with a blood thinner).
+    """What the advice must fit: an injury, a cramp-like pain, a clot not ruled out, pregnancy, a clot before
+    or a blood thinner (named in the advice), and whether anything speaks against ibuprofen (pregnancy, a
+    previous clot, often treated with a blood thinner, or a blood thinner said).
     Where neither was asked, the ibuprofen advice itself says who must not take it."""
     strain = findings.get("after_injury") is Answer.YES
     return Person(
@@ -81,7 +82,10 @@ def _person(findings: Findings, result: Evaluation) -> Person:
         cramps=not strain and findings.get("worse_walking_better_rest") is not Answer.YES,
         clot_possible=any(rule.clot for rule in result.deciding),
         pregnant=findings.get("pregnancy_or_postpartum") is Answer.YES,
-        ibuprofen_ok=all(findings.get(name) is not Answer.YES for name in ("pregnancy_or_postpartum", "previous_clot")),
+        ibuprofen_ok=all(findings.get(name) is not Answer.YES
+                         for name in ("pregnancy_or_postpartum", "previous_clot", "blood_thinner")),
+        clot_before=findings.get("previous_clot") is Answer.YES,
+        blood_thinner=findings.get("blood_thinner") is Answer.YES,
     )
 
 

@@ -20,7 +20,8 @@ __all__ = ["PROTOCOL", "ProtocolError", "load", "read", "read_yaml", "problems",
 
 PROTOCOL = Path(__file__).parent / "protocol" / "en.yaml"
 
-GROUPS = ("red_flag", "said", "leg_sign", "sign", "pattern", "risk_major", "risk_minor", "value", "derived")
+GROUPS = ("red_flag", "said", "leg_sign", "sign", "pattern", "risk_major", "risk_minor", "medicine", "value",
+          "derived")
 LEVELS = ("EMERGENCY", "URGENT", "ROUTINE")
 THRESHOLDS = ("long_pain_minutes", "about_span", "severe_pain_score", "older_age")
 _RULE_KEYS = {"id", "level", "reason", "condition", "sources", "all", "any", "none", "clot"}
