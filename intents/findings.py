@@ -28,7 +28,8 @@ from types import MappingProxyType
 
 from .redflags import DENIED, DOUBT, SAID, STRONG, _lexicon, mentions, words_of
 
-__all__ = ["Reading", "answer_to", "read"]
+__all__ = ["Reading", "answer_to", "minutes_of", "mostly", "number_of", "read", "says_the_rest", "second_hand",
+           "side_of", "starts_with_a_no", "unsure"]
 
 _ANSWER = {SAID: "yes", DOUBT: "unknown", DENIED: "no"}
 _RANK = {"yes": 0, "unknown": 1, "no": 2}
@@ -269,3 +270,35 @@ def minutes_of(text: str) -> tuple[float, str | None] | None:
     if any(f" {phrase} " in f" {joined} " for phrase in _LONG):
         return 60.0, "more"
     return None
+
+
+# ---- how an answer is put: phrases the dialogue weighs a reading with ------------------------------------------
+
+_THE_REST = re.compile(r"\b(nothing else|none of the (rest|others)|nothing like that|none of (that|those|them|it)|"
+                       r"nothing of the sort|nothing (since|recent|recently|lately|now)|or anything|not on anything|"
+                       r"all clear|either|neither|nor|no to all|nothing at all|anything else|any of (that|those|it)|"
+                       r"the rest|all fine|all good|all normal|not in the last|nothing in the last|not recently|"
+                       r"nothing recent)\b", re.IGNORECASE)
+
+
+def says_the_rest(text: str) -> bool:
+    """The answer speaks of the rest of a grouped question too ("no chest pain, nothing else", "none of
+    those"): a no to one part is then a no to all."""
+    return bool(_THE_REST.search(text))
+
+
+_MOSTLY = re.compile(r"\b(mostly|mainly|largely|mostly the|more the|predominantly)\b", re.IGNORECASE)
+_PARTICLE_FIRST = re.compile(r"^\W*(no|nope|nah|naw|n|never)\b\s*([,.;:!-]|(and|but|i|i'm|im|it|its|it's|she|he|they|"
+                             r"we|my|the|not|never|nothing|none|just|only|all|everything|that|this|there|mum|dad|"
+                             r"she's|he's|thats|that's|definitely|def|nope|no)\b|$)", re.IGNORECASE)
+
+
+def starts_with_a_no(text: str) -> bool:
+    """The answer opens with a no of its own ("no, skin looks normal", "no I'm fine"), not a "no" that is
+    part of a denial ("no cough")."""
+    return bool(_PARTICLE_FIRST.match(text))
+
+
+def mostly(text: str) -> bool:
+    """A side said with "mostly" or "mainly" ("left one mostly"): perhaps not one leg only."""
+    return bool(_MOSTLY.search(text))

@@ -12,14 +12,24 @@ The state is a frozen DialogueState (skill/state.py) with a versioned JSON form,
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
 from intents import Heard
-from intents.findings import Reading, answer_to, minutes_of, number_of, second_hand, side_of, unsure
+from intents.findings import (
+    Reading,
+    answer_to,
+    minutes_of,
+    mostly,
+    number_of,
+    says_the_rest,
+    second_hand,
+    side_of,
+    starts_with_a_no,
+    unsure,
+)
 from intents.findings import read as read_findings
 from intents.redflags import mentions as red_flag_mentions
 from intents.redflags import verdict as red_flag_verdict
@@ -317,16 +327,9 @@ def _denies_only_part(question: Question, reading: Reading) -> bool:
     looks normal"): a red flag is only ever a no when it was answered."""
     own = set(question.findings)
     named = own & reading.named
-    plain_no_first = _PARTICLE_FIRST.match(reading.text) and not own & set(RED_FLAGS)  # "no, skin looks normal"
+    plain_no_first = starts_with_a_no(reading.text) and not own & set(RED_FLAGS)  # "no, skin looks normal"
     return (len(own) > 1 and bool(named) and named <= reading.denied and named != own
-            and not _THE_REST.search(reading.text) and not plain_no_first)
-
-
-_THE_REST = re.compile(r"\b(nothing else|none of the (rest|others)|nothing like that|none of (that|those|them|it)|"
-                       r"nothing of the sort|nothing (since|recent|recently|lately|now)|or anything|not on anything|"
-                       r"all clear|either|neither|nor|no to all|nothing at all|anything else|any of (that|those|it)|"
-                       r"the rest|all fine|all good|all normal|not in the last|nothing in the last|not recently|"
-                       r"nothing recent)\b", re.IGNORECASE)
+            and not says_the_rest(reading.text) and not plain_no_first)
 
 
 def _partly_denied(turn: _Step, question: Question, reading: Reading) -> _Step:
@@ -400,7 +403,7 @@ def _in_own_words(question: Question, heard: Heard, reading: Reading, answer: st
         return "unknown", {}  # "hard to say in this light": not sure, which is never a no
     if answer == "no" and second_hand(heard.text):
         return "unknown", {}  # "not that I know of, I'm just her neighbour": not known
-    if question.kind == "side" and values.get("side") in ("left", "right") and _MOSTLY.search(heard.text):
+    if question.kind == "side" and values.get("side") in ("left", "right") and mostly(heard.text):
         return "unknown", {}  # "left one mostly": not one leg only, perhaps
     reassuring = not set(question.findings) <= ONLY_RAISE
     if reassuring and answer == "yes" and said != "yes" and reading.doubtful:
@@ -440,18 +443,12 @@ def _reconciled(question: Question, reading: Reading, answer: str | None, values
     return "no", {}
 
 
-_MOSTLY = re.compile(r"\b(mostly|mainly|largely|mostly the|more the|predominantly)\b", re.IGNORECASE)
-_PARTICLE_FIRST = re.compile(r"^\W*(no|nope|nah|naw|n|never)\b\s*([,.;:!-]|(and|but|i|i'm|im|it|its|it's|she|he|they|"
-                             r"we|my|the|not|never|nothing|none|just|only|all|everything|that|this|there|mum|dad|"
-                             r"she's|he's|thats|that's|definitely|def|nope|no)\b|$)", re.IGNORECASE)
-
-
 def _denies_only_others(question: Question, reading: Reading, text: str) -> bool:
     """The no is a denial of other findings ("no cough", "no redness at all"), with nothing said of the
     question's own and no "no" of its own before it ("no, and no cough" answers)."""
     own = set(question.findings)
-    return (bool(reading.denied - own) and not (reading.named & own) and not _PARTICLE_FIRST.match(text)
-            and not _THE_REST.search(text))
+    return (bool(reading.denied - own) and not (reading.named & own) and not starts_with_a_no(text)
+            and not says_the_rest(text))
 
 
 def _value_in_own_words(question: Question, text: str) -> tuple[str | None, dict[str, Any]]:
