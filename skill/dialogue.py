@@ -12,7 +12,7 @@ The state is a frozen DialogueState (skill/state.py) with a versioned JSON form,
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -85,10 +85,19 @@ class _Step:
 
     state: Draft
     events: list[Event] = field(default_factory=list)
+    readings: dict[tuple[str, frozenset[str]], Reading] = field(default_factory=dict)
+    """The findings reader's readings of this step's answer: read once, gone with the step (never kept)."""
 
     @property
     def finished(self) -> bool:
         return self.state.finished
+
+    def read(self, text: str, about: Iterable[str]) -> Reading:
+        """intents.findings.read, once per text and open question within this step."""
+        key = (text, frozenset(about))
+        if key not in self.readings:
+            self.readings[key] = read_findings(text, key[1])
+        return self.readings[key]
 
     def turn(self) -> Turn:
         return Turn(self.state.freeze(), tuple(self.events))
@@ -149,7 +158,7 @@ class Dialogue:
             return _emergency(self, step, heard)
         if step.finished:
             return _after_end(self, step, heard)
-        _note_volunteered(step.state, heard)
+        _note_volunteered(step, heard)
         unchecked = check is not None and _SINGLE_QUESTION[check].id not in step.state.answers
         if unchecked and heard.intent is None:
             return _check_red_flag(step, check)  # checked once: an answer already given to it stands
@@ -216,16 +225,17 @@ def _points_only_with_its_own_words(text: str, finding: str, about: tuple[str, .
     return bool(pointers) and pointers <= own
 
 
-def _note_volunteered(state: Draft, heard: Heard) -> None:
+def _note_volunteered(step: _Step, heard: Heard) -> None:
     """What an answer says without being asked ("no cough, but my calf is swollen", "I flew back from
     Australia last week", "I'm 67") is kept as volunteered: yes only, and only for findings whose yes can
     only raise the level (VOLUNTEERED); a denial or a doubt is left to its question, so a misreading costs a
     question, never a level. A risk factor said with a time counts only inside its window ("a knee operation
     two years ago" is not kept). The open question's own findings are its answer's (_answer)."""
+    state = step.state
     if not heard.text or heard.intent == "Emergency":
         return
     own = set(by_id(state.open_question).findings) if state.open_question else set()
-    reading = read_findings(heard.text, own)
+    reading = step.read(heard.text, own)
     for name, value in reading.found.items():
         if value == "yes" and name in VOLUNTEERED and name not in own:
             state.said_findings[name] = "yes"
@@ -304,7 +314,7 @@ def _answer(dialogue: Dialogue, turn: _Step, heard: Heard, then: Callable[[_Step
     """Record the answer to the open question and go on (`then`, or the planner's next question)."""
     question = by_id(turn.state.open_question)
     answer, values = _interpret(question, heard)
-    reading = read_findings(heard.text, question.findings) if heard.text else None
+    reading = turn.read(heard.text, question.findings) if heard.text else None
     if reading is not None:
         answer, values = _in_own_words(question, heard, reading, answer, values)
     if answer is None and heard.intent in _VALUE_INTENTS and _note_value(turn.state, heard):
@@ -552,7 +562,7 @@ def _say_not_understood(turn: _Step, question: Question, text: str) -> None:
     maybe". Is that a yes, swelling?"). Said back, never logged."""
     expect = _texts(turn).expect(question.kind)
     words = text.split()
-    reading = read_findings(text, question.findings) if words else None
+    reading = turn.read(text, question.findings) if words else None
     if reading is None or not reading.named:
         _say(turn, "not_understood", expect=expect)
         return
