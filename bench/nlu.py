@@ -150,17 +150,15 @@ def measure(replies: list[dict]) -> dict:
     counts: Counter = Counter()
     by_file: dict[str, Counter] = {}
     wrong: list[str] = []
-    volunteered_no = 0
     for reply in replies:
         judged = judge(reply)
         counts[judged.verdict] += 1
         by_file.setdefault(reply["file"], Counter())[judged.verdict] += 1
-        volunteered_no += sum(1 for value in (reply.get("volunteered") or {}).values() if _label(value) == "no")
         if judged.verdict != RIGHT:
             wrong.append(f"{judged.verdict:6} {reply['question']}: {reply['text']!r} -> {judged.why}")
     return {
         "counts": dict(counts), "total": len(replies), "by_file": {k: dict(v) for k, v in by_file.items()},
-        "wrong": wrong, "volunteered_denials": volunteered_no,
+        "wrong": wrong,
     }
 
 

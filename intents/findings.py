@@ -4,7 +4,8 @@ Built on the lexicon reader (intents/redflags.py, data in lexicon/en.yaml: how p
 the negation, doubt and time words around them), it gives for any text:
 
 - `found`: each finding it mentions in its own words, as "yes" (said), "no" (denied: "no cough", "not
-  swollen", "I haven't had an operation", "a knee op two years ago" to a three-month window) or "unknown"
+  swollen", "I haven't had an operation", "a knee op two years ago" to a three-month window: the time is
+  read by intents/when.py and weighed by the lexicon reader) or "unknown"
   (in doubt: "not sure if it's swollen", "I wouldn't say I'm not breathless"); said beats doubt beats
   denied when a finding comes up twice ("no swelling... well, a bit swollen");
 - `age` and `score`: an age ("I'm 67", "sixty-two years old") or a pain score ("7/10", "about a seven") if
@@ -42,8 +43,6 @@ class Reading:
     """The text read."""
     found: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     """finding -> "yes" | "no" | "unknown", for every finding the text names in its own words."""
-    days_ago: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
-    """finding -> days ago, where a time was said with a finding that has a window."""
     age: int | None = None
     score: int | None = None
     hedged: bool = False
@@ -62,7 +61,6 @@ def read(text: str, about: Iterable[str] = ()) -> Reading:
     if not text or not text.strip():
         return Reading()
     found: dict[str, str] = {}
-    ago: dict[str, float] = {}
     named: dict[str, set[str]] = {}
     for mention in mentions(text, about):
         named.setdefault(mention.finding, set()).add(mention.status)
@@ -71,12 +69,10 @@ def read(text: str, about: Iterable[str] = ()) -> Reading:
         value = _ANSWER[mention.status]
         if mention.finding not in found or _RANK[value] < _RANK[found[mention.finding]]:
             found[mention.finding] = value
-        if mention.days_ago is not None:
-            ago.setdefault(mention.finding, mention.days_ago)
     words = words_of(text)
     doubtful = _doubtful(words)
     denied = frozenset(name for name, statuses in named.items() if statuses == {DENIED})
-    return Reading(text, MappingProxyType(found), MappingProxyType(ago), _age(words), _score(words),
+    return Reading(text, MappingProxyType(found), _age(words), _score(words),
                    doubtful or _hedged(words), doubtful, frozenset(named), denied)
 
 
