@@ -53,12 +53,17 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade pip
 
+# Moonshine's tokenizer.json comes in useful-moonshine-onnx; its own dependencies are not needed (pyproject.toml)
+MOONSHINE_TOKENIZER := useful-moonshine-onnx==20251121
+
 $(VENV)/.run-installed: $(VENV)/bin/python pyproject.toml
 	$(PIP) install -e .
+	$(PIP) install --no-deps '$(MOONSHINE_TOKENIZER)'
 	touch $@
 
 $(VENV)/.test-installed: $(VENV)/bin/python pyproject.toml
 	$(PIP) install -e '.[dev]'
+	$(PIP) install --no-deps '$(MOONSHINE_TOKENIZER)'
 	touch $@ $(VENV)/.run-installed
 
 clean:

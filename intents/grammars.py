@@ -24,7 +24,7 @@ from functools import cache, lru_cache
 from .nlu import KINDS, match, phrases
 
 __all__ = ["vosk_grammar", "vosk_grammar_of", "words", "words_of", "phrase_set", "normalised", "word_graph",
-           "graph_of", "WordGraph", "UNKNOWN_WORD", "KINDS", "phrase_intent"]
+           "graph_of", "WordGraph", "UNKNOWN_WORD", "KINDS", "phrase_intent", "phrase_reading"]
 
 UNKNOWN_WORD = "[unk]"
 _END = ""  # key marking the end of a phrase in the prefix tree
@@ -55,6 +55,16 @@ def phrase_intent(phrase: str, kind: str) -> str | None:
     if heard.intent == "Ability" and str(heard.slots.get("ability", "")).startswith("no_"):
         return "No"
     return heard.intent
+
+
+@lru_cache(maxsize=8192)
+def phrase_reading(phrase: str, kind: str) -> tuple[str | None, tuple]:
+    """The intent and slots a phrase of the grammar for ``kind`` reads as (intent as ``phrase_intent``
+    gives it): two recognizers agree when their phrases read the same ("yeah" and "yes it is")."""
+    if phrase not in phrase_set(kind):
+        return None, ()
+    slots = match(phrase, kind).slots
+    return phrase_intent(phrase, kind), tuple(sorted((key, str(value)) for key, value in slots.items()))
 
 
 @cache

@@ -37,7 +37,10 @@ def register(subparsers) -> None:
 
 def _add_engine_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=ENGINES,
-                        help=f"speech recognizer (default: {DEFAULTS.engine}, which needs no download)")
+                        help=f"speech recognizer (default: {DEFAULTS.engine}, which needs no download); "
+                        "moonshine scores the question's phrases with the Moonshine base model "
+                        "(`make run` installs it on x86_64); both hears each answer with PocketSphinx and "
+                        "Moonshine and takes what they agree on")
     parser.add_argument("--vosk-model", metavar="DIR", type=Path,
                         help="Vosk model folder (default with --engine vosk: one installed under models/)")
     parser.add_argument("--noise-suppression", choices=SUPPRESSORS,

@@ -31,14 +31,16 @@ __all__ = ["Hypothesis", "Alternative", "Thresholds", "Recognizer", "make_recogn
 
 log = logging.getLogger(__name__)
 
-ENGINES = ("pocketsphinx", "vosk")
+ENGINES = ("pocketsphinx", "moonshine", "both", "vosk")
 
 
 def make_recognizer(engine: str = "pocketsphinx", vosk_model: str | None = None,
                     kind: str = "yes_no", noise_suppression: str | None = None) -> Recognizer:
-    """Build a recognizer: PocketSphinx (embedded, the default) or Vosk (``vosk_model``, a model dir; by
-    default the first model installed under models/, see ``legcheck models``). ``noise_suppression`` is one
-    of ``speech.denoise.SUPPRESSORS`` for PocketSphinx (None: its default); Vosk has none.
+    """Build a recognizer: PocketSphinx (embedded, the default), Moonshine (grammar-phrase scoring with the
+    Moonshine base model: speech/moonshine_engine.py), both of them on each answer (speech/combined.py), or
+    Vosk (``vosk_model``, a model dir; by default the first model installed under models/, see ``legcheck
+    models``). ``noise_suppression`` is one of ``speech.denoise.SUPPRESSORS`` for PocketSphinx (None: its
+    default); the others have none.
 
     Raises ModelError when the model is missing or lacks grammar words, SpeechError for an unknown engine.
     """
@@ -46,6 +48,17 @@ def make_recognizer(engine: str = "pocketsphinx", vosk_model: str | None = None,
         from .pocketsphinx_engine import PocketSphinxRecognizer  # loads PocketSphinx and its model: only when used
 
         return PocketSphinxRecognizer(kind=kind, noise_suppression=noise_suppression)
+    if engine == "moonshine":
+        from .moonshine_engine import MoonshineRecognizer  # onnxruntime and the model: only when used
+
+        return MoonshineRecognizer(kind=kind)
+    if engine == "both":
+        from .combined import CombinedRecognizer
+        from .moonshine_engine import MoonshineRecognizer
+        from .pocketsphinx_engine import PocketSphinxRecognizer
+
+        return CombinedRecognizer(PocketSphinxRecognizer(kind=kind, noise_suppression=noise_suppression),
+                                  MoonshineRecognizer(kind=kind))
     if engine == "vosk":
         from .vosk_engine import VoskRecognizer  # an optional engine, with its own library and model
 

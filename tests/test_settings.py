@@ -149,7 +149,7 @@ def test_a_key_written_as_its_flag_is_unknown_with_the_right_name_suggested(tmp_
     ("emergency_number = 999", 'emergency_number must be a string (in quotes), not 999'),
     ("locale = [\"en-GB\"]", 'locale must be a string (in quotes), not ["en-GB"]'),
     ("vosk_model = 3", "vosk_model must be a path (a string in quotes), not 3"),
-    ('engine = "whisper"', 'engine must be one of pocketsphinx, vosk, not "whisper"'),
+    ('engine = "whisper"', 'engine must be one of pocketsphinx, moonshine, both, vosk, not "whisper"'),
     ('noise_suppression = "loud"', 'noise_suppression must be one of deepfilter, webrtc, off, not "loud"'),
     ('emergency_number = "nine"', "emergency number must be 2 to 6 digits, not 'nine'"),
     ("[voice]\nrate = 150", "unknown setting 'voice'"),

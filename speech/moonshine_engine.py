@@ -1,0 +1,241 @@
+"""Moonshine base as a grammar recognizer: each phrase of the open question's grammar scored by the model.
+
+Free transcription followed by the text matcher does badly on short answers (../shared/SPEECH_NOTES.md:
+48% at pink 10 dB), so the model is not asked what it heard but how well each phrase of the grammar
+explains the audio: the encoder runs once, then the decoder reads every phrase (teacher-forced, in batches,
+its end token included) and gives its log-likelihood. A phrase is scored in the written forms a transcriber
+uses ("Yes.", "7 out of 10."), the best form counting.
+
+A grammar forces any speech onto some phrase, so the model's own greedy transcription is scored too: for
+speech outside the grammar it explains the audio far better than any phrase. The confidence of the best
+phrase is the share of the grammar's probability (a softmax over phrases) held by the phrases that read as it
+does (same intent and slots: "no" and "no it isn't" are one answer) times a logistic gate on how far
+the free transcription beats it (``REJECT_NATS``, ``GATE_SCALE``). The complete phrases behind it are
+reported with ``behind`` in nats, for the one recognition policy (skill.hearing.decide).
+
+The model files, and the int8 compute path they are converted to once: speech/moonshine_model.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Callable, Collection
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from intents import grammars
+
+from .denoise import has_sound
+from .errors import ModelError
+from .hypothesis import NOTHING, SAMPLE_RATE, Alternative, Hypothesis, Thresholds
+from .models import default_models_dir
+from .moonshine_model import converted, find_moonshine
+
+__all__ = ["MoonshineRecognizer", "load", "REJECT_NATS", "GATE_SCALE", "THRESHOLDS"]
+
+log = logging.getLogger(__name__)
+
+# Chosen on the tuning voices of bench/voice.py (not the ones it reports on); the runs are in bench/RESULTS.md.
+REJECT_NATS = 8.0  #: the free transcription may beat the best phrase by this much and still give 0.5
+GATE_SCALE = 1.5  #: nats per e-fold of the gate's odds
+ALTERNATIVES_WITHIN = 12.0  #: complete phrases at most this many nats behind the best are reported
+THRESHOLDS = Thresholds(accept=0.5, no_accept=0.9, emergency_margin=4.0, no_margin=2.0)
+"""What the recognition policy asks of Moonshine's scores; margins are in nats."""
+
+_LAYERS, _HEADS, _HEAD_DIM = 8, 8, 52  #: Moonshine base's decoder (useful-moonshine-onnx's model.py)
+_START, _END = 1, 2
+_BATCH = 12  #: phrases per decoder run: the logits of a batch (batch x length x 32768 floats) stay small
+_TOKENS_PER_SECOND = 6.5  #: a bound on the free transcription's length (Moonshine's own rule of thumb)
+_DIGITS = {"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+           "seven": "7", "eight": "8", "nine": "9", "ten": "10", "twelve": "12", "twenty": "20",
+           "thirty": "30", "forty eight": "48"}
+_DIGIT_WORDS = re.compile(r"\b(" + "|".join(sorted(_DIGITS, key=len, reverse=True)) + r")\b")
+
+
+def written_forms(phrase: str) -> tuple[str, ...]:
+    """How a transcriber writes a grammar phrase: sentence case with a full stop, "I" upper case, and
+    numbers also as digits."""
+    text = re.sub(r"\bi\b", "I", phrase)
+    text = text[:1].upper() + text[1:]
+    forms = [text + "."]
+    digits = _DIGIT_WORDS.sub(lambda found: _DIGITS[found.group(1)], phrase)
+    if digits != phrase:
+        digits = re.sub(r"\bi\b", "I", digits)
+        forms.append(digits[:1].upper() + digits[1:] + ".")
+    return tuple(forms)
+
+
+class _Model:
+    """The two ONNX Runtime sessions and the tokenizer (one per process: see ``load``)."""
+
+    def __init__(self, encoder: str, decoder: str, tokenizer: str, threads: int = 2):
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+        except ImportError as error:
+            raise ModelError(f"Moonshine needs onnxruntime and tokenizers ({error}): run `make run` again") from error
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.enable_cpu_mem_arena = False  # the arena kept every batch's logits: 200 MB more resident
+        options.log_severity_level = 3
+        try:
+            self.encoder = ort.InferenceSession(encoder, options, providers=["CPUExecutionProvider"])
+            self.decoder = ort.InferenceSession(decoder, options, providers=["CPUExecutionProvider"])
+            self.tokenizer = Tokenizer.from_file(tokenizer)
+        except Exception as error:  # onnxruntime and tokenizers raise their own exception types
+            raise ModelError(f"Moonshine could not load its model: {error}") from error
+
+    def encode(self, audio: np.ndarray) -> np.ndarray:
+        return self.encoder.run(None, {"input_values": audio[None, :].astype(np.float32)})[0]
+
+    def _past(self, batch: int) -> dict[str, np.ndarray]:
+        return {f"past_key_values.{layer}.{part}.{which}": np.zeros((batch, _HEADS, 0, _HEAD_DIM), np.float32)
+                for layer in range(_LAYERS) for part in ("decoder", "encoder") for which in ("key", "value")}
+
+    def transcribe(self, hidden: np.ndarray, max_tokens: int) -> tuple[str, float]:
+        """Greedy transcription and its log-likelihood (end token included)."""
+        past, tokens, total = self._past(1), [_START], 0.0
+        for step in range(max_tokens):
+            outputs = self.decoder.run(None, dict(input_ids=np.array([[tokens[-1]]], np.int64),
+                                                  encoder_hidden_states=hidden,
+                                                  use_cache_branch=np.array([step > 0]), **past))
+            logits = outputs[0][0, -1].astype(np.float64)
+            logits -= logits.max()
+            logits -= math.log(np.exp(logits).sum())
+            token = int(logits.argmax())
+            total += float(logits[token])
+            tokens.append(token)
+            if token == _END:
+                break
+            for name, value in zip(list(past), outputs[1:], strict=True):
+                if step == 0 or ".decoder." in name:
+                    past[name] = value
+        return self.tokenizer.decode(tokens[1:]), total
+
+    def score(self, hidden: np.ndarray, sequences: list[list[int]]) -> np.ndarray:
+        """Each token sequence's log-likelihood given the audio, its end token included."""
+        scores = np.empty(len(sequences))
+        for first in range(0, len(sequences), _BATCH):
+            batch = sequences[first:first + _BATCH]
+            length = max(len(sequence) for sequence in batch) + 1
+            inputs = np.full((len(batch), length), _END, np.int64)
+            targets = np.full((len(batch), length), _END, np.int64)
+            mask = np.zeros((len(batch), length), bool)
+            for row, sequence in enumerate(batch):
+                inputs[row, :len(sequence) + 1] = [_START, *sequence]
+                targets[row, :len(sequence) + 1] = [*sequence, _END]
+                mask[row, :len(sequence) + 1] = True
+            logits = self.decoder.run(None, dict(input_ids=inputs,
+                                                 encoder_hidden_states=np.repeat(hidden, len(batch), axis=0),
+                                                 use_cache_branch=np.array([False]), **self._past(len(batch))))[0]
+            top = logits.max(axis=-1, keepdims=True)
+            normaliser = np.log(np.exp(logits - top).sum(axis=-1)) + top[..., 0]
+            chosen = np.take_along_axis(logits, targets[..., None], axis=-1)[..., 0]
+            scores[first:first + len(batch)] = ((chosen - normaliser) * mask).sum(axis=1)
+        return scores
+
+    def tokens(self, text: str) -> list[int]:
+        return self.tokenizer.encode(text, add_special_tokens=False).ids
+
+
+@cache
+def load(models_dir: str | None = None) -> _Model:
+    """The Moonshine model (found and converted once per process). Raises ModelError when it is missing."""
+    files = find_moonshine(None if models_dir is None else Path(models_dir))
+    if files is None:
+        raise ModelError(f"no Moonshine model: install it with `make run` (x86_64) or "
+                         f"`legcheck models install moonshine-base`, or put its files in "
+                         f"{default_models_dir()}/moonshine-base")
+    encoder, decoder = converted(files)
+    return _Model(str(encoder), str(decoder), str(files.tokenizer))
+
+
+class MoonshineRecognizer:
+    """Grammar-phrase scoring with Moonshine (see the module doc). Not thread-safe: one per audio stream."""
+
+    def __init__(self, kind: str = "yes_no", phrases_for: Callable[[str], Collection[str]] = grammars.phrase_set,
+                 models_dir: str | None = None):
+        self.sample_rate = SAMPLE_RATE
+        self._model = load(models_dir)
+        self._phrases_for = phrases_for
+        self._grammars: dict[str, tuple[list[str], list[int], list[list[int]]]] = {}
+        self._kind = ""
+        self._audio = bytearray()
+        self._in_utterance = False
+        self.set_kind(kind)
+
+    @property
+    def kind(self) -> str:
+        return self._kind
+
+    def set_kind(self, kind: str) -> None:
+        if kind not in self._grammars:
+            try:
+                phrases = sorted(grammars.normalised(self._phrases_for(kind)))
+            except Exception as error:  # intents raises its own errors for an unknown kind
+                raise ModelError(f"no grammar for question kind {kind!r}: {error}") from error
+            owners, sequences = [], []
+            for index, phrase in enumerate(phrases):
+                for form in written_forms(phrase):
+                    owners.append(index)
+                    sequences.append(self._model.tokens(form))
+            self._grammars[kind] = (phrases, owners, sequences)
+        self._kind = kind
+
+    def start(self) -> None:
+        self._audio = bytearray()
+        self._in_utterance = True
+
+    def feed(self, pcm: bytes) -> str | None:
+        if not self._in_utterance:
+            self.start()
+        self._audio += pcm
+        return None
+
+    def prepare(self, pcm: bytes) -> None:
+        """Nothing is started ahead yet (see ``Recognizer.prepare``)."""
+
+    def finish(self) -> Hypothesis:
+        if not self._in_utterance:
+            return NOTHING
+        self._in_utterance = False
+        pcm = bytes(self._audio[: len(self._audio) // 2 * 2])
+        self._audio = bytearray()
+        if not has_sound(pcm):
+            return NOTHING
+        audio = np.frombuffer(pcm, "<i2").astype(np.float32) / 32768.0
+        hidden = self._model.encode(audio)
+        phrases, owners, sequences = self._grammars[self._kind]
+        scores = np.full(len(phrases), -np.inf)
+        np.maximum.at(scores, owners, self._model.score(hidden, sequences))
+        limit = int(audio.size / SAMPLE_RATE * _TOKENS_PER_SECOND) + 4
+        free_text, free = self._model.transcribe(hidden, min(limit, 64))
+        return self._hypothesis(phrases, scores, free)
+
+    def _hypothesis(self, phrases: list[str], scores: np.ndarray, free: float) -> Hypothesis:
+        order = np.argsort(-scores)
+        best = float(scores[order[0]])
+        posterior = np.exp(scores - best)
+        posterior /= posterior.sum()
+        gate = 1.0 / (1.0 + math.exp((max(free, best) - best - REJECT_NATS) / GATE_SCALE))
+
+        readings = [grammars.phrase_reading(phrase, self._kind) for phrase in phrases]
+        share: dict[tuple, float] = {}
+        for reading, value in zip(readings, posterior, strict=True):
+            share[reading] = share.get(reading, 0.0) + float(value)
+
+        def confidence(index: int) -> float:  # the share of every phrase that reads the same ("no", "no it isn't")
+            return round(min(share[readings[index]], 1.0) * gate, 3)
+
+        alternatives = tuple(Alternative(phrases[index], confidence(index), best - float(scores[index]))
+                             for index in order[1:] if best - scores[index] <= ALTERNATIVES_WITHIN)
+        log.info("%s grammar: phrase scored, confidence %.2f", self._kind, confidence(order[0]))
+        return Hypothesis(text=phrases[order[0]], confidence=confidence(order[0]), complete=True,
+                          alternatives=alternatives[:10], thresholds=THRESHOLDS)
+
+    def close(self) -> None:
+        """Nothing to release: the model is shared by the process (``load``)."""
