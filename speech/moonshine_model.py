@@ -87,15 +87,20 @@ def _digest(files: MoonshineFiles) -> str:
     return digest.hexdigest()[:16]
 
 
+def _homes(files: MoonshineFiles) -> tuple[Path, Path]:
+    """Where the converted files may be: beside the source, else in the user's cache folder."""
+    name = f"int8-{_digest(files)}"
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return files.where / name, cache / "legcheck" / FOLDER / name
+
+
 def converted(files: MoonshineFiles) -> tuple[Path, Path]:
     """The int8 encoder and decoder for ``files``, converted now if not done before (a few seconds)."""
-    name = f"int8-{_digest(files)}"
-    for home in (files.where / name, Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-                 / "legcheck" / FOLDER / name):
+    homes = _homes(files)
+    for home in homes:
         if all((home / part).is_file() for part in _CONVERTED):
             return home / _CONVERTED[0], home / _CONVERTED[1]
-    for home in (files.where / name, Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-                 / "legcheck" / FOLDER / name):
+    for home in homes:
         try:
             home.parent.mkdir(parents=True, exist_ok=True)
             work = Path(tempfile.mkdtemp(prefix=".converting-", dir=home.parent))
@@ -106,8 +111,7 @@ def converted(files: MoonshineFiles) -> tuple[Path, Path]:
             work.chmod(0o755)  # mkdtemp makes it private; a service running as another user reads it too
             os.replace(work, home)
         except OSError:
-            shutil.rmtree(work, ignore_errors=True)
-            if not home.is_dir():
+            if not home.is_dir():  # not written here, and no other process finished it meanwhile
                 continue
         finally:
             shutil.rmtree(work, ignore_errors=True)
