@@ -48,7 +48,8 @@ THRESHOLDS = Thresholds(accept=0.5, no_accept=0.9, emergency_margin=4.0, no_marg
 
 _LAYERS, _HEADS, _HEAD_DIM = 8, 8, 52  #: Moonshine base's decoder (useful-moonshine-onnx's model.py)
 _START, _END = 1, 2
-_BATCH = 12  #: phrases per decoder run: the logits of a batch (batch x length x 32768 floats) stay small
+_BATCH = 24  #: phrases per decoder run at most: the logits of a batch (batch x length x 32768 floats) stay small
+_BATCH_FRAMES = 2400  #: and at most this many rows x encoder frames (the cross-attention inputs of a batch)
 _TOKENS_PER_SECOND = 6.5  #: a bound on the free transcription's length (Moonshine's own rule of thumb)
 _DIGITS = {"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
            "seven": "7", "eight": "8", "nine": "9", "ten": "10", "twelve": "12", "twenty": "20",
@@ -116,26 +117,48 @@ class _Model:
                     past[name] = value
         return self.tokenizer.decode(tokens[1:]), total
 
+    def cross_attention(self, hidden: np.ndarray) -> dict[str, np.ndarray]:
+        """The decoder's cross-attention keys and values for the audio (one run of the start token)."""
+        outputs = self.decoder.run(None, dict(input_ids=np.array([[_START]], np.int64), encoder_hidden_states=hidden,
+                                              use_cache_branch=np.array([False]), **self._past(1)))
+        names = [output.name for output in self.decoder.get_outputs()[1:]]
+        return {name.replace("present.", "past_key_values."): value
+                for name, value in zip(names, outputs[1:], strict=True) if ".encoder." in name}
+
     def score(self, hidden: np.ndarray, sequences: list[list[int]]) -> np.ndarray:
-        """Each token sequence's log-likelihood given the audio, its end token included."""
+        """Each token sequence's log-likelihood given the audio, its end token included.
+
+        The sequences are read teacher-forced in batches, through the decoder's cached branch with an empty
+        self-attention past and the audio's cross-attention keys and values computed once: the uncached
+        branch recomputes them for every row of a batch, which was most of the time (the logits are the
+        same). Batches hold sequences of about the same length, so little is spent on padding, and their
+        size is bounded by the audio's length (the cross-attention inputs are repeated per row)."""
+        cross = self.cross_attention(hidden)
+        frames = hidden.shape[1]
+        size = max(4, min(_BATCH, _BATCH_FRAMES // max(frames, 1)))
+        order = sorted(range(len(sequences)), key=lambda index: len(sequences[index]))
         scores = np.empty(len(sequences))
-        for first in range(0, len(sequences), _BATCH):
-            batch = sequences[first:first + _BATCH]
-            length = max(len(sequence) for sequence in batch) + 1
+        empty = {name.replace(".encoder.", ".decoder."): None for name in cross}
+        for first in range(0, len(order), size):
+            batch = order[first:first + size]
+            length = max(len(sequences[index]) for index in batch) + 1
             inputs = np.full((len(batch), length), _END, np.int64)
             targets = np.full((len(batch), length), _END, np.int64)
             mask = np.zeros((len(batch), length), bool)
-            for row, sequence in enumerate(batch):
+            for row, index in enumerate(batch):
+                sequence = sequences[index]
                 inputs[row, :len(sequence) + 1] = [_START, *sequence]
                 targets[row, :len(sequence) + 1] = [*sequence, _END]
                 mask[row, :len(sequence) + 1] = True
+            past = {name: np.zeros((len(batch), _HEADS, 0, _HEAD_DIM), np.float32) for name in empty}
+            past.update({name: np.repeat(value, len(batch), axis=0) for name, value in cross.items()})
             logits = self.decoder.run(None, dict(input_ids=inputs,
                                                  encoder_hidden_states=np.repeat(hidden, len(batch), axis=0),
-                                                 use_cache_branch=np.array([False]), **self._past(len(batch))))[0]
+                                                 use_cache_branch=np.array([True]), **past))[0]
             top = logits.max(axis=-1, keepdims=True)
             normaliser = np.log(np.exp(logits - top).sum(axis=-1)) + top[..., 0]
             chosen = np.take_along_axis(logits, targets[..., None], axis=-1)[..., 0]
-            scores[first:first + len(batch)] = ((chosen - normaliser) * mask).sum(axis=1)
+            scores[batch] = ((chosen - normaliser) * mask).sum(axis=1)
         return scores
 
     def tokens(self, text: str) -> list[int]:
