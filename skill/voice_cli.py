@@ -89,7 +89,7 @@ def _register_listen(subparsers) -> None:
 
 
 def _register_models(subparsers) -> None:
-    parser = subparsers.add_parser("models", help="list, install or verify Vosk speech models")
+    parser = subparsers.add_parser("models", help="list, install or verify speech models (Moonshine, Vosk)")
     parser.add_argument("--manifest", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--models-dir", type=Path, default=None,
                         help="where models live (default: models/ in the project)")
@@ -97,7 +97,12 @@ def _register_models(subparsers) -> None:
     actions.add_parser("list", help="known and installed models").set_defaults(func=_run_models_list)
     install = actions.add_parser("install", help="download, check and unpack a model")
     install.add_argument("name", help="model name from `legcheck models list`")
-    install.add_argument("--sha256", default=None, help="expected SHA-256 of the archive")
+    install.add_argument("--sha256", default=None,
+                         help="expected SHA-256 of the archive, for a model whose checksum is not published")
+    install.add_argument("--from", dest="sources", metavar="FILE", type=Path, action="append", default=[],
+                         help="use this archive already on disk instead of downloading it (repeat for a model "
+                              "in several archives, e.g. the two wheels of moonshine-base); each is "
+                              "recognised by its SHA-256")
     install.set_defaults(func=_run_models_install)
     actions.add_parser("verify", help="check every installed model").set_defaults(func=_run_models_verify)
 
@@ -118,11 +123,12 @@ def _run_models_list(args) -> int:
     for entry in entries.values():
         item = present.pop(entry.directory, None)
         state = "not installed" if item is None else ("installed" if item.ok else "BROKEN")
-        size = f"{entry.size / 1e6:.0f} MB" if entry.size else "size unknown"
-        checksum = "checksum known" if entry.sha256 else "no published checksum"
-        print(f"{entry.name:16} {state:14} {size:>8}  {checksum}  {entry.description}")
+        sizes = [part.size for part in entry.parts]
+        size = f"{sum(sizes) / 1e6:.0f} MB" if all(sizes) else "size unknown"
+        checksum = "checksum known" if all(part.sha256 for part in entry.parts) else "no published checksum"
+        print(f"{entry.name:16} {entry.engine:10} {state:14} {size:>8}  {checksum}  {entry.description}")
     for name, item in present.items():
-        print(f"{name:16} {'installed' if item.ok else 'BROKEN':14} (not in the manifest)")
+        print(f"{name:16} {item.engine:10} {'installed' if item.ok else 'BROKEN':14} (not in the manifest)")
     print(f"models folder: {models_dir}")
     return 0
 
@@ -131,7 +137,7 @@ def _run_models_install(args) -> int:
 
     try:
         target = install(args.name, args.models_dir, args.manifest, sha256=args.sha256,
-                         progress=sys.stderr.isatty())
+                         progress=sys.stderr.isatty(), sources=args.sources)
     except SpeechError as err:
         return _fail(str(err))
     print(f"installed {args.name} in {target}")

