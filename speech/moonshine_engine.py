@@ -21,7 +21,9 @@ from __future__ import annotations
 import logging
 import math
 import re
+import threading
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -73,7 +75,7 @@ def written_forms(phrase: str) -> tuple[str, ...]:
 class _Model:
     """The two ONNX Runtime sessions and the tokenizer (one per process: see ``load``)."""
 
-    def __init__(self, encoder: str, decoder: str, tokenizer: str, threads: int = 2):
+    def __init__(self, encoder: str, decoder: str, tokenizer: str, log_probs: str, threads: int = 2):
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
@@ -83,9 +85,11 @@ class _Model:
         options.intra_op_num_threads = threads
         options.enable_cpu_mem_arena = False  # the arena kept every batch's logits: 200 MB more resident
         options.log_severity_level = 3
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             self.encoder = ort.InferenceSession(encoder, options, providers=["CPUExecutionProvider"])
             self.decoder = ort.InferenceSession(decoder, options, providers=["CPUExecutionProvider"])
+            self.log_probs = ort.InferenceSession(log_probs, options, providers=["CPUExecutionProvider"])
             self.tokenizer = Tokenizer.from_file(tokenizer)
         except Exception as error:  # onnxruntime and tokenizers raise their own exception types
             raise ModelError(f"Moonshine could not load its model: {error}") from error
@@ -155,10 +159,8 @@ class _Model:
             logits = self.decoder.run(None, dict(input_ids=inputs,
                                                  encoder_hidden_states=np.repeat(hidden, len(batch), axis=0),
                                                  use_cache_branch=np.array([True]), **past))[0]
-            top = logits.max(axis=-1, keepdims=True)
-            normaliser = np.log(np.exp(logits - top).sum(axis=-1)) + top[..., 0]
-            chosen = np.take_along_axis(logits, targets[..., None], axis=-1)[..., 0]
-            scores[batch] = ((chosen - normaliser) * mask).sum(axis=1)
+            chosen = self.log_probs.run(None, {"logits": logits, "targets": targets})[0]
+            scores[batch] = (chosen * mask).sum(axis=1)
         return scores
 
     def tokens(self, text: str) -> list[int]:
@@ -173,8 +175,19 @@ def load(models_dir: str | None = None) -> _Model:
         raise ModelError(f"no Moonshine model: install it with `make run` (x86_64) or "
                          f"`legcheck models install moonshine-base`, or put its files in "
                          f"{default_models_dir()}/moonshine-base")
-    encoder, decoder = converted(files)
-    return _Model(str(encoder), str(decoder), str(files.tokenizer))
+    encoder, decoder, log_probs = converted(files)
+    return _Model(str(encoder), str(decoder), str(files.tokenizer), str(log_probs))
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    """A question kind's phrases, each written form's tokens (``owners`` maps them to their phrase), and
+    what each phrase reads as (``grammars.phrase_reading``)."""
+
+    phrases: list[str]
+    owners: list[int]
+    sequences: list[list[int]]
+    readings: list[tuple]
 
 
 class MoonshineRecognizer:
@@ -185,29 +198,51 @@ class MoonshineRecognizer:
         self.sample_rate = SAMPLE_RATE
         self._model = load(models_dir)
         self._phrases_for = phrases_for
-        self._grammars: dict[str, tuple[list[str], list[int], list[list[int]]]] = {}
+        self._grammars: dict[str, _Grammar] = {}
+        self._building = threading.Lock()
         self._kind = ""
         self._audio = bytearray()
         self._in_utterance = False
         self.set_kind(kind)
+        if phrases_for is grammars.phrase_set:
+            threading.Thread(target=self._build_ahead, name="moonshine-grammars", daemon=True).start()
 
     @property
     def kind(self) -> str:
         return self._kind
 
     def set_kind(self, kind: str) -> None:
-        if kind not in self._grammars:
-            try:
-                phrases = sorted(grammars.normalised(self._phrases_for(kind)))
-            except Exception as error:  # intents raises its own errors for an unknown kind
-                raise ModelError(f"no grammar for question kind {kind!r}: {error}") from error
-            owners, sequences = [], []
-            for index, phrase in enumerate(phrases):
-                for form in written_forms(phrase):
-                    owners.append(index)
-                    sequences.append(self._model.tokens(form))
-            self._grammars[kind] = (phrases, owners, sequences)
+        self._grammar(kind)
         self._kind = kind
+
+    def _grammar(self, kind: str) -> _Grammar:
+        with self._building:
+            if kind not in self._grammars:
+                self._grammars[kind] = self._build(kind)
+            return self._grammars[kind]
+
+    def _build(self, kind: str) -> _Grammar:
+        try:
+            phrases = sorted(grammars.normalised(self._phrases_for(kind)))
+        except Exception as error:  # intents raises its own errors for an unknown kind
+            raise ModelError(f"no grammar for question kind {kind!r}: {error}") from error
+        owners, sequences = [], []
+        for index, phrase in enumerate(phrases):
+            for form in written_forms(phrase):
+                owners.append(index)
+                sequences.append(self._model.tokens(form))
+        readings = [grammars.phrase_reading(phrase, kind) for phrase in phrases]
+        return _Grammar(phrases, owners, sequences, readings)
+
+    def _build_ahead(self) -> None:
+        """Every question kind's grammar, built while the conversation starts. Reading each phrase as an
+        intent (the text matcher, ``phrase_reading``) takes 0.35-0.55 s a grammar here, which was the
+        slowest part of the first answer under each kind (0.7-0.8 s, against 0.15-0.3 s later)."""
+        for kind in grammars.KINDS:
+            try:
+                self._grammar(kind)
+            except ModelError:  # set_kind raises it, when that kind is asked for
+                continue
 
     def start(self) -> None:
         self._audio = bytearray()
@@ -232,21 +267,21 @@ class MoonshineRecognizer:
             return NOTHING
         audio = np.frombuffer(pcm, "<i2").astype(np.float32) / 32768.0
         hidden = self._model.encode(audio)
-        phrases, owners, sequences = self._grammars[self._kind]
-        scores = np.full(len(phrases), -np.inf)
-        np.maximum.at(scores, owners, self._model.score(hidden, sequences))
+        grammar = self._grammars[self._kind]
+        scores = np.full(len(grammar.phrases), -np.inf)
+        np.maximum.at(scores, grammar.owners, self._model.score(hidden, grammar.sequences))
         limit = int(audio.size / SAMPLE_RATE * _TOKENS_PER_SECOND) + 4
         free_text, free = self._model.transcribe(hidden, min(limit, 64))
-        return self._hypothesis(phrases, scores, free)
+        return self._hypothesis(grammar, scores, free)
 
-    def _hypothesis(self, phrases: list[str], scores: np.ndarray, free: float) -> Hypothesis:
+    def _hypothesis(self, grammar: _Grammar, scores: np.ndarray, free: float) -> Hypothesis:
+        phrases, readings = grammar.phrases, grammar.readings
         order = np.argsort(-scores)
         best = float(scores[order[0]])
         posterior = np.exp(scores - best)
         posterior /= posterior.sum()
         gate = 1.0 / (1.0 + math.exp((max(free, best) - best - REJECT_NATS) / GATE_SCALE))
 
-        readings = [grammars.phrase_reading(phrase, self._kind) for phrase in phrases]
         share: dict[tuple, float] = {}
         for reading, value in zip(readings, posterior, strict=True):
             share[reading] = share.get(reading, 0.0) + float(value)

@@ -311,7 +311,7 @@ def test_moonshine_installs_from_http_converted_and_hears_yes(moonshine_setup, t
     assert find_vosk_model(models_dir) is None  # a Moonshine folder is not a Vosk model
     files = find_moonshine(models_dir)
     assert files.where == target
-    encoder, _decoder = converted(files)
+    encoder, _decoder, _log_probs = converted(files)
     assert encoder.parent.parent == target  # converted during the install, beside the files
     recogniser = MoonshineRecognizer("yes_no", models_dir=str(models_dir))
     heard = recognize_pcm(recogniser, SpeechClips(tmp_path / "clips").pcm("yes", VOICES[0], 20, "pink"), "yes_no")
