@@ -50,8 +50,10 @@ THRESHOLDS = Thresholds(accept=0.5, no_accept=0.9, emergency_margin=4.0, no_marg
 
 _LAYERS, _HEADS, _HEAD_DIM = 8, 8, 52  #: Moonshine base's decoder (useful-moonshine-onnx's model.py)
 _START, _END = 1, 2
-_BATCH = 24  #: phrases per decoder run at most: the logits of a batch (batch x length x 32768 floats) stay small
-_BATCH_FRAMES = 2400  #: and at most this many rows x encoder frames (the cross-attention inputs of a batch)
+_BATCH = 12  #: phrases per decoder run at most: the logits of a batch (batch x length x 32768 floats) stay small
+# Measured here (five answers of five kinds, 5 times each): batches of 24 took 1.22-1.46 s for the five and
+# peaked at 540-580 MB; of 12, 1.36-1.42 s and 380-410 MB; of 8, 1.61 s and 350 MB.
+_BATCH_FRAMES = 1200  #: and at most this many rows x encoder frames (the cross-attention inputs of a batch)
 _TOKENS_PER_SECOND = 6.5  #: a bound on the free transcription's length (Moonshine's own rule of thumb)
 _DIGITS = {"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
            "seven": "7", "eight": "8", "nine": "9", "ten": "10", "twelve": "12", "twenty": "20",
