@@ -45,6 +45,7 @@ from triage.levels import Level  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 HEADING = "### Latency and memory"
+ENGINES_HEADING = "### Turn latency and memory per engine"
 SESSIONS = ("emergency_phrase", "dvt", "cramp")
 VOICES = ("flite:slt", "flite:rms", "festival:slt_hts")
 REPLY_PAUSE_S = 0.6  #: between clips in the recognizer-alone baseline (see baseline_decode)
@@ -73,9 +74,10 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q))
 
 
-def run_voice(recording: Path, workdir: Path, realtime: bool) -> tuple[list[float], int, list[dict]]:
-    """One session through `legcheck voice`: (latencies ms, own peak RSS KB, events)."""
-    command = [sys.executable, "-c", _WRAPPER, "voice", "--input-wav", str(recording),
+def run_voice(recording: Path, workdir: Path, realtime: bool, engine: str = "pocketsphinx"
+              ) -> tuple[list[float], int, list[dict]]:
+    """One session through `legcheck voice --engine ENGINE`: (latencies ms, own peak RSS KB, events)."""
+    command = [sys.executable, "-c", _WRAPPER, "voice", "--engine", engine, "--input-wav", str(recording),
                "--output-wav", str(workdir / "said.wav"), "--json", *(["--realtime"] if realtime else [])]
     run = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=ROOT)
     if run.returncode != 0:
@@ -85,13 +87,14 @@ def run_voice(recording: Path, workdir: Path, realtime: bool) -> tuple[list[floa
     return [e["latency_ms"] for e in events if "latency_ms" in e], own, events
 
 
-def voice_sessions(clips: SpeechClips, workdir: Path, repeats: int, realtime: bool) -> dict:
+def voice_sessions(clips: SpeechClips, workdir: Path, repeats: int, realtime: bool,
+                   engine: str = "pocketsphinx") -> dict:
     latencies, own, levels, outcomes, turns = [], [], {}, [], 0
     for case in SESSIONS:
         steps, level = plan(case)
         for index, voice in enumerate(VOICES[:repeats]):
             recording = session_wav(clips, steps, workdir / f"{case}-{index}.wav", voice=voice, seed=index)
-            found, rss, events = run_voice(recording, workdir, realtime)
+            found, rss, events = run_voice(recording, workdir, realtime, engine)
             latencies += found
             own.append(rss)
             outcome = session_outcome(events, level)
@@ -328,10 +331,29 @@ def report(live: dict, fast: dict, decode: list[float], render: list[float], rss
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
-    """Replace (or add) only the "### Latency and memory" part of the "## Voice" section."""
+def engines_report(runs: dict[str, dict]) -> str:
+    """Turn latency, memory and outcomes of the same sessions heard by each engine (``--engines``)."""
+    lines = [ENGINES_HEADING, "",
+             f"Measured by `bench/voice_latency.py --engines {','.join(runs)}` on {dt.date.today().isoformat()}, "
+             f"{machine()}: the sessions of \"Latency and memory\" (pink noise 20 dB), `legcheck voice --realtime "
+             "--engine ENGINE`, every engine in the same run. Turn latency as there (endpoint to the first sample "
+             "of the reply; the trailing silence not counted); peak RSS of the `legcheck voice` process (its "
+             "PocketSphinx phone-loop and pyttsx3 workers not included).",
+             "",
+             "| engine | turns | turn latency p50 | p95 | each run's p95 | peak RSS | sessions |",
+             "|---|---|---|---|---|---|---|"]
+    for engine, run in runs.items():
+        each = ", ".join(f"{value:.0f}" for value in run["run_p95"])
+        lines.append(f"| {engine} | {run['turns']} | {percentile(run['latencies'], 50):.0f} ms | "
+                     f"{percentile(run['latencies'], 95):.0f} ms | {each} ms | {run['rss_kb'] / 1024:.0f} MB | "
+                     f"{outcomes_sentence(run['outcomes'])} |")
+    return "\n".join(lines + [""])
+
+
+def write_section(text: str, heading: str = HEADING) -> None:
+    """Replace (or add) only the `heading` part of the "## Voice" section."""
     content = RESULTS.read_text(encoding="utf-8")
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^### |^## |\Z)", re.S | re.M)
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^### |^## |\Z)", re.S | re.M)
     if pattern.search(content):
         content = pattern.sub(lambda _m: text + "\n", content, count=1)
     else:
@@ -351,10 +373,21 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     parser.add_argument("--voices", type=int, default=len(VOICES), help="voices per session (1-3)")
     parser.add_argument("--runs", type=int, default=3, help="runs of the realtime sessions, pooled (default 3)")
+    parser.add_argument("--engines", default="",
+                        help="only the realtime sessions, heard by each of these engines (comma-separated, e.g. "
+                             "pocketsphinx,moonshine,both); --write replaces their own section of RESULTS.md")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="legcheck-bench-") as tmp:
         workdir = Path(tmp)
         clips = SpeechClips(workdir / "clips")
+        if args.engines:
+            text = engines_report({engine: pooled([voice_sessions(clips, workdir, args.voices, True, engine)
+                                                   for _ in range(args.runs)])
+                                   for engine in args.engines.split(",")})
+            print(text)
+            if args.write:
+                write_section(text, ENGINES_HEADING)
+            return 0
         load = os.getloadavg()
         live = pooled([voice_sessions(clips, workdir, args.voices, realtime=True) for _ in range(args.runs)])
         fast = voice_sessions(clips, workdir, args.voices, realtime=False)
