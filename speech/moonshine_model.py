@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ModelError
-from .models import default_models_dir
+from .paths import default_models_dir
 
 __all__ = ["MoonshineFiles", "find_moonshine", "converted", "ENCODER", "DECODER", "TOKENIZER"]
 
@@ -293,3 +293,25 @@ def _collect_inputs(graph, used: set[str]) -> None:
         for attribute in node.attribute:
             if attribute.type == AttributeProto.GRAPH:
                 _collect_inputs(attribute.g, used)
+
+
+def main() -> int:
+    """`python -m speech.moonshine_model`: convert the installed model now (`make run` does), so the first
+    conversation does not wait for it. No model, or one that cannot be converted, is reported, not fatal:
+    legcheck then hears with PocketSphinx alone."""
+    files = find_moonshine()
+    if files is None:
+        print("no Moonshine model here: legcheck will hear with PocketSphinx alone "
+              "(`legcheck models install moonshine-base` adds the model)")
+        return 0
+    try:
+        encoder = converted(files)[0]
+    except ModelError as error:
+        print(f"the Moonshine model could not be prepared ({error}): legcheck will hear with PocketSphinx alone")
+        return 0
+    print(f"Moonshine model ready in {encoder.parent}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
