@@ -15,7 +15,7 @@ from bench.speech_audio import VOICES, SpeechClips
 from bench.voice_sessions import session_wav
 from skill.hearing import decide, heard_from, recognize_file, recognize_pcm
 from speech import make_recognizer
-from speech.combined import combine
+from speech.combined import CHECKER_SURE, combine
 from speech.errors import ModelError
 from speech.moonshine_engine import written_forms
 from speech.moonshine_model import find_moonshine
@@ -124,6 +124,24 @@ def test_an_emergency_heard_by_one_engine_wins(clips, moonshine, pocketsphinx):
     no = decode_pcm(pocketsphinx, clips.pcm("no", VOICES[2], None), "yes_no")
     for first, second in ((no, emergency), (emergency, no)):
         assert heard_from(combine(first, second, "yes_no"), "yes_no").intent == "Emergency"
+
+
+def test_two_sure_engines_that_disagree_on_a_yes_are_asked_again(clips, moonshine, pocketsphinx):
+    """Real decodes of two answers put side by side: Moonshine sure of "yes", PocketSphinx sure of "the left
+    one" (under the side question, whose grammar takes yes/no too). Neither is taken: the policy asks again."""
+    side = decode_pcm(pocketsphinx, clips.pcm("the left one", VOICES[0], None), "side")
+    yes = decode_pcm(moonshine, clips.pcm("yes", VOICES[0], None), "side")
+    assert side.confidence >= CHECKER_SURE and decide(yes, "side").action == "accept", (side, yes)
+    assert heard_from(combine(side, yes, "side"), "side").intent is None
+
+
+def test_help_heard_as_yeah_by_moonshine_is_help_when_pocketsphinx_is_sure(clips, moonshine, pocketsphinx):
+    """flite slt saying "help" in pink noise at 20 dB: Moonshine leans to "yeah", PocketSphinx hears "help".
+    Help records nothing (the question is asked again after it), so the sure checker's reading is taken."""
+    pcm = clips.pcm("help", "flite:slt", 20, "pink")
+    checker, primary = decode_pcm(pocketsphinx, pcm, "yes_no"), decode_pcm(moonshine, pcm, "yes_no")
+    assert (checker.text, primary.text) == ("help", "yeah"), (checker, primary)  # the case this rule is for
+    assert heard_from(combine(checker, primary, "yes_no"), "yes_no").intent == "Help"
 
 
 def test_both_engines_hear_a_session_answer(clips):
