@@ -59,6 +59,7 @@ MOONSHINE_TOKENIZER := useful-moonshine-onnx==20251121
 $(VENV)/.run-installed: $(VENV)/bin/python pyproject.toml
 	$(PIP) install -e .
 	$(PIP) install --no-deps '$(MOONSHINE_TOKENIZER)'
+	$(VENV)/bin/python -m speech.moonshine_model   # converts the model once, now rather than at the first start
 	touch $@
 
 $(VENV)/.test-installed: $(VENV)/bin/python pyproject.toml

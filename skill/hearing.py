@@ -108,7 +108,7 @@ def recognize_pcm(recognizer: Recognizer, pcm: bytes, kind: str) -> Heard:
     return heard_from(decode_pcm(recognizer, pcm, kind), kind)
 
 
-def recognize_file(path: str | Path, kind: str, engine: str = "pocketsphinx",
+def recognize_file(path: str | Path, kind: str, engine: str = "auto",
                    vosk_model: str | None = None, recognizer: Recognizer | None = None) -> Heard:
     """Recognize one spoken answer in a WAV file under the grammar for ``kind``.
 

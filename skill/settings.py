@@ -63,8 +63,9 @@ def _option(default: Any, *, choices: tuple[str, ...] | None = None, per_run: bo
 class VoiceSettings:
     """Every voice option, with its default. Build one with `build_settings` (file, environment, flags)."""
 
-    engine: str = _option("pocketsphinx", choices=ENGINES)
-    """The speech recognizer: PocketSphinx needs no download; Vosk needs a model."""
+    engine: str = _option("auto", choices=ENGINES)
+    """The speech recognizer: auto (PocketSphinx and Moonshine together where Moonshine can run, else
+    PocketSphinx alone), or one engine; PocketSphinx needs no download, Moonshine and Vosk need a model."""
     vosk_model: Path | None = _option(None)
     """Vosk model folder (None with engine vosk: one installed under models/)."""
     noise_suppression: str | None = _option(None, choices=SUPPRESSORS)

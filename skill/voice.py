@@ -330,7 +330,13 @@ def _recognizer(settings: VoiceSettings):
         raise ModelError(f"Vosk model folder not found: {model}")
 
     return make_recognizer(engine=settings.engine, vosk_model=str(model) if model else None, kind="yes_no",
-                           noise_suppression=settings.noise_suppression)
+                           noise_suppression=settings.noise_suppression, on_fallback=_say_fallback)
+
+
+def _say_fallback(why: str) -> None:
+    """The default engine could not load Moonshine: the person setting it up is told, on stderr (stdout may
+    be --json)."""
+    print(f"legcheck: {why}", file=sys.stderr, flush=True)
 
 
 def _source(settings: VoiceSettings, frame_bytes: int):
@@ -420,7 +426,8 @@ def listen_once(settings: VoiceSettings) -> dict[str, Any]:
         listened = listen(recognizer, source, kind, config)
     finally:
         source.close()
-    return HeardEvent(listened.heard, kind, listened.timing()).to_json()
+    return {**HeardEvent(listened.heard, kind, listened.timing()).to_json(),
+            "engine": getattr(recognizer, "name", settings.engine)}
 
 
 def _kind(settings: VoiceSettings) -> str:

@@ -37,10 +37,11 @@ def register(subparsers) -> None:
 
 def _add_engine_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=ENGINES,
-                        help=f"speech recognizer (default: {DEFAULTS.engine}, which needs no download); "
-                        "moonshine scores the question's phrases with the Moonshine base model "
-                        "(`make run` installs it on x86_64); both hears each answer with PocketSphinx and "
-                        "Moonshine and takes what they agree on")
+                        help=f"speech recognizer (default: {DEFAULTS.engine}: both where the Moonshine model can "
+                        "run, else pocketsphinx, saying why); pocketsphinx needs no download; moonshine scores "
+                        "the question's phrases with the Moonshine base model (`make run` installs it on "
+                        "x86_64, `legcheck models install moonshine-base` elsewhere); both hears each answer "
+                        "with the two and settles what they disagree on; vosk needs a Vosk model")
     parser.add_argument("--vosk-model", metavar="DIR", type=Path,
                         help="Vosk model folder (default with --engine vosk: one installed under models/)")
     parser.add_argument("--noise-suppression", choices=SUPPRESSORS,
@@ -197,6 +198,7 @@ def _run_listen(args) -> int:
 
 def _describe(result: dict) -> str:
     slots = ", ".join(f"{key}={value}" for key, value in result["slots"].items()) or "none"
-    return (f"heard: {result['text']!r}\nintent: {result['intent'] or 'not understood'}\nslots: {slots}\n"
+    return (f"engine: {result['engine']}\n"
+            f"heard: {result['text']!r}\nintent: {result['intent'] or 'not understood'}\nslots: {slots}\n"
             f"confidence: {result['confidence']:.2f}\nspeech: {result['timing']['speech_ms']:.0f} ms, "
             f"decode after the end: {result['timing']['decode_ms']:.0f} ms")

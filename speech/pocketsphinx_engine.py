@@ -211,6 +211,8 @@ class PocketSphinxRecognizer:
     wrong ("yes it is" as "they fainted"), so the small saving in latency is not worth it.
     """
 
+    name = "pocketsphinx"  #: the engine, as ``--engine`` names it
+
     def __init__(self, kind: str = "yes_no", sample_rate: int = SAMPLE_RATE,
                  phrases_for: Callable[[str], Collection[str]] = grammars.phrase_set,
                  noise_suppression: str | None = None, parallel: bool = True):

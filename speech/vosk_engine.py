@@ -61,6 +61,8 @@ class VoskRecognizer:
     ``phrases_for(kind)`` gives the phrases of a kind's grammar: by default ``intents.grammars.phrase_set``
     (English). Another source (say, Korean phrases for a Korean model) can be given for other languages."""
 
+    name = "vosk"  #: the engine, as ``--engine`` names it
+
     def __init__(self, model_path: str | None, kind: str = "yes_no",
                  phrases_for: Callable[[str], Collection[str]] = grammars.phrase_set,
                  sample_rate: int = SAMPLE_RATE):

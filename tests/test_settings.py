@@ -48,7 +48,7 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 def test_with_no_file_variables_or_flags_the_settings_are_the_defaults():
     settings = build()
     assert settings == VoiceSettings() == DEFAULTS
-    assert (settings.engine, settings.vosk_model, settings.noise_suppression) == ("pocketsphinx", None, None)
+    assert (settings.engine, settings.vosk_model, settings.noise_suppression) == ("auto", None, None)
     assert (settings.locale, settings.emergency_number, settings.kind, settings.question) == ("en-US", None,
                                                                                              "yes_no", None)
     assert not settings.json and not settings.realtime and settings.input_wav is None and settings.output_wav is None
@@ -149,7 +149,7 @@ def test_a_key_written_as_its_flag_is_unknown_with_the_right_name_suggested(tmp_
     ("emergency_number = 999", 'emergency_number must be a string (in quotes), not 999'),
     ("locale = [\"en-GB\"]", 'locale must be a string (in quotes), not ["en-GB"]'),
     ("vosk_model = 3", "vosk_model must be a path (a string in quotes), not 3"),
-    ('engine = "whisper"', 'engine must be one of pocketsphinx, moonshine, both, vosk, not "whisper"'),
+    ('engine = "whisper"', 'engine must be one of auto, pocketsphinx, moonshine, both, vosk, not "whisper"'),
     ('noise_suppression = "loud"', 'noise_suppression must be one of deepfilter, webrtc, off, not "loud"'),
     ('emergency_number = "nine"', "emergency number must be 2 to 6 digits, not 'nine'"),
     ("[voice]\nrate = 150", "unknown setting 'voice'"),
@@ -200,7 +200,7 @@ def test_a_named_file_that_is_missing_is_an_error_but_a_missing_default_file_is_
 
 @pytest.mark.parametrize(("variable", "value", "expected"), [
     ("LEGCHECK_RATE", "fast", 'environment variable LEGCHECK_RATE: rate must be a whole number, not "fast"'),
-    ("LEGCHECK_ENGINE", "whisper", "environment variable LEGCHECK_ENGINE: engine must be one of pocketsphinx"),
+    ("LEGCHECK_ENGINE", "whisper", "environment variable LEGCHECK_ENGINE: engine must be one of auto, pocketsphinx"),
     ("LEGCHECK_EMERGENCY_NUMBER", "call 911", "environment variable LEGCHECK_EMERGENCY_NUMBER: emergency number"),
 ])
 def test_a_bad_environment_variable_is_named(variable, value, expected):
