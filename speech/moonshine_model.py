@@ -5,9 +5,10 @@ ONNX Runtime ``.ort`` files (encoder, merged decoder); the PyPI wheel ``useful-m
 ``tokenizer.json``. A folder ``models/moonshine-base/`` holding the same three files is used first. Neither
 package is imported: importing ``moonshine_cpp`` loads its own copy of ONNX Runtime through ctypes.
 
-Why a conversion (measured in bench/RESULTS.md, "Moonshine"): the ``.ort`` graphs keep their weights as
-int8 and turn them back into floats with Cast, Mul and Add on every run, then compute in float. Folding
-that once gives float weights (about 650 MB resident for the process); instead the folded graph is
+Why a conversion (measured: ../shared/SPEECH_NOTES.md, "Moonshine base"; bench/RESULTS.md, "Moonshine in
+legcheck voice"): the ``.ort`` graphs keep their weights as int8 and turn them back into floats with Cast,
+Mul and Add on every run, then compute in float. Folding that once gives float weights (about 650 MB
+resident for the process); instead the folded graph is
 re-quantized with ONNX Runtime's own dynamic quantizer (``onnxruntime.quantization.quantize_dynamic``:
 int8 weights, MatMulInteger), so the model computes in int8 and stays near 240 MB resident. The token
 embedding is kept as the model's own int8 table (gathered, then scaled), and its transpose, which both
@@ -154,7 +155,7 @@ def _convert(files: MoonshineFiles, into: Path) -> None:
 def _log_probs():
     """A graph: logits (batch, length, vocabulary) and target tokens (batch, length) -> each target's
     log-probability (LogSoftmax, then GatherElements). Run by ONNX Runtime it takes 4 ms for a batch of 24
-    phrases of 10 tokens where the same in NumPy took 15 ms (bench/RESULTS.md, "Voice engines")."""
+    phrases of 10 tokens where the same in NumPy took 15 ms (bench/RESULTS.md, "Moonshine in legcheck voice")."""
     from onnx import TensorProto as tensor
     from onnx import helper
 

@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 ENGINES = ("auto", "pocketsphinx", "moonshine", "both", "vosk")
 MOONSHINE_MEMORY_MB = 800
 """Free memory (MemAvailable) "auto" asks for before loading Moonshine beside PocketSphinx: the voice
-process then peaks near 600 MB here (bench/RESULTS.md), and the rest of the machine keeps some room."""
+process then peaks near 580 MB here (bench/RESULTS.md), and the rest of the machine keeps some room."""
 
 
 def choose_engine(models_dir=None) -> tuple[str, str]:
