@@ -152,6 +152,9 @@ def tally(records: list[Record]) -> dict:
                 continue
             right = got.intent == record.intent and got.slots == record.slots
             counts["right", record.group, name] += right
+            if record.group not in ("speech_commands", "fsdd"):  # the bench voices, per question kind
+                counts["total", f"kind {record.kind}", name] += 1
+                counts["right", f"kind {record.kind}", name] += right
             counts["wrong", name] += got.intent is not None and not right  # taken as another answer
             if record.group in ("speech_commands", "fsdd"):
                 continue
@@ -179,8 +182,12 @@ def report(run: dict) -> str:
              "CHECKER_SURE was chosen with --tuning on flite kal16/kal and espeak-ng). A rejected answer counts "
              "as wrong; \"taken as another answer\" counts the mistakes that are not asked again.", "",
              "| | " + " | ".join(ENGINES) + " |", "|---|" + "---|" * len(ENGINES)]
-    for group in groups:
-        lines.append(f"| {labels.get(group, group)} | " + " | ".join(cell(group, name) for name in ENGINES) + " |")
+    kinds = [f"kind {kind}" for kind in dict.fromkeys(record.kind for record in run["records"]
+                                                     if record.group not in ("oog", "speech_commands", "fsdd"))]
+    for group in groups + kinds:
+        label = (f"bench voices, every condition, {group[5:]} questions" if group.startswith("kind ")
+                 else labels.get(group, group))
+        lines.append(f"| {label} | " + " | ".join(cell(group, name) for name in ENGINES) + " |")
     lines.append("| answers taken as another answer (not asked again), every clip above | "
                  + " | ".join(str(counts["wrong", name]) for name in ENGINES) + " |")
     lines.append("| red flag or yes-to-a-red-flag taken as No | "
