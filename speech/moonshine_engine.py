@@ -207,8 +207,9 @@ class MoonshineRecognizer:
         self._kind = ""
         self._audio = bytearray()
         self._in_utterance = False
+        self._ahead = phrases_for is grammars.phrase_set
         self.set_kind(kind)
-        if phrases_for is grammars.phrase_set:
+        if self._ahead:
             threading.Thread(target=self._build_ahead, name="moonshine-grammars", daemon=True).start()
 
     @property
@@ -216,7 +217,11 @@ class MoonshineRecognizer:
         return self._kind
 
     def set_kind(self, kind: str) -> None:
-        self._grammar(kind)
+        """The grammar of the next answer. A question kind the background thread is building is not waited
+        for here but when the answer is scored (``finish``): the voice loop sets every kind at start
+        (skill.voice.warm_up), which would otherwise hold the greeting back by the whole build (2-3 s here)."""
+        if not (self._ahead and kind in grammars.KINDS and self._kind):
+            self._grammar(kind)  # built now, or a clear error for a kind with no grammar
         self._kind = kind
 
     def _grammar(self, kind: str) -> _Grammar:
@@ -271,7 +276,7 @@ class MoonshineRecognizer:
             return NOTHING
         audio = np.frombuffer(pcm, "<i2").astype(np.float32) / 32768.0
         hidden = self._model.encode(audio)
-        grammar = self._grammars[self._kind]
+        grammar = self._grammar(self._kind)
         scores = np.full(len(grammar.phrases), -np.inf)
         np.maximum.at(scores, grammar.owners, self._model.score(hidden, grammar.sequences))
         limit = int(audio.size / SAMPLE_RATE * _TOKENS_PER_SECOND) + 4
