@@ -18,7 +18,8 @@ out-of-grammar 34 of 40). So Moonshine decides, and PocketSphinx can only add ca
    the question is asked again after them), the checker's result; otherwise the primary's with its
    confidence below its accept threshold, so the policy asks again (or confirms a red flag named in it).
    Moonshine leans to Yes in noise ("help" heard as "yeah"); on the bench clips this took the answers taken
-   as another answer from 71 to 50 of 1,357 at no loss of accuracy (bench/RESULTS.md, "Voice engines").
+   as another answer from 71 to 50 of 1,357, accuracy within 1.2 points either way in every condition
+   (bench/RESULTS.md, "Voice engines").
    ``CHECKER_SURE`` was chosen on the tuning voices (bench/voice_engines.py --tuning), where 0.9 cost least.
 5. They differ otherwise: the primary's result with the checker's phrase as a rival ``behind`` 0, so that a
    No the checker did not hear is not trusted (a No never wins a disagreement); any other answer stands on
