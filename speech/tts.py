@@ -152,6 +152,7 @@ class TextToSpeech:
         self._cache: dict[str, Path] = {}
         self._dir = tempfile.TemporaryDirectory(prefix="legcheck-tts-")
         self._count = 0
+        self._closed = False
 
     def render(self, text: str) -> Audio:
         """The spoken text as audio; raises SynthesisError after one retry with a fresh worker.
@@ -162,6 +163,8 @@ class TextToSpeech:
         if not text:
             raise SynthesisError("nothing to say")
         with self._lock:
+            if self._closed:  # the pre-render thread may still be running when the conversation ends
+                raise SynthesisError("speech output is closed")
             if text not in self._cache:
                 try:
                     self._cache[text] = self._render_once(text)
@@ -227,9 +230,14 @@ class TextToSpeech:
         return " ".join(text.split()) in self._cache
 
     def close(self) -> None:
+        """Stop the worker and remove the rendered audio. Under the lock, so that a render still running (the
+        pre-render thread) finishes first and none starts after: one that did would start a new worker
+        writing into the folder being removed (seen: "Directory not empty" when a short recording ended
+        during the pre-render)."""
         with self._lock:
+            self._closed = True
             self._restart()
-        self._dir.cleanup()
+            self._dir.cleanup()
 
 
 @dataclass(frozen=True)

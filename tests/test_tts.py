@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -62,6 +63,21 @@ def test_prerender_fills_the_cache_in_the_background(tts):
     texts = ["Does your leg feel warm?", "Is it swollen?"]
     tts.prerender(texts).join(timeout=30)
     assert all(tts.is_cached(text) for text in texts)
+
+
+def test_closing_while_the_prerender_runs_removes_everything_and_renders_no_more():
+    """A short recording can end the conversation while prompts are still being pre-rendered: closing then
+    waits for the render under way, and the pre-render thread starts no new worker after it."""
+    engine = TextToSpeech()
+    folder = Path(engine._dir.name)
+    thread = engine.prerender([f"This is prompt number {index}." for index in range(40)])
+    while not any(folder.glob("*.wav")):  # the pre-render is under way
+        thread.join(timeout=0.05)
+    engine.close()
+    thread.join(timeout=30)
+    assert not thread.is_alive() and not folder.exists()
+    with pytest.raises(SynthesisError, match="closed"):
+        engine.render("Is it swollen?")
 
 
 def test_voice_plays_into_the_sink(tts, tmp_path):
