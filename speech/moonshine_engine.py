@@ -41,7 +41,8 @@ __all__ = ["MoonshineRecognizer", "load", "REJECT_NATS", "GATE_SCALE", "THRESHOL
 
 log = logging.getLogger(__name__)
 
-# Chosen on the tuning voices of bench/voice.py (not the ones it reports on); the runs are in bench/RESULTS.md.
+# ../shared/SPEECH_NOTES.md's first choice, measured on the bench voices themselves; not yet re-chosen on the
+# tuning voices (bench/voice_engines.py --tuning), as they should be.
 REJECT_NATS = 8.0  #: the free transcription may beat the best phrase by this much and still give 0.5
 GATE_SCALE = 1.5  #: nats per e-fold of the gate's odds
 ALTERNATIVES_WITHIN = 12.0  #: complete phrases at most this many nats behind the best are reported
