@@ -88,6 +88,8 @@ class _Model:
         options.intra_op_num_threads = threads
         options.enable_cpu_mem_arena = False  # the arena kept every batch's logits: 200 MB more resident
         options.log_severity_level = 3
+        # threads that spin between runs: three sessions' pools fought over 2 cores (bench/RESULTS.md,
+        # "Moonshine in legcheck voice")
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             self.encoder = ort.InferenceSession(encoder, options, providers=["CPUExecutionProvider"])
@@ -209,7 +211,8 @@ class MoonshineRecognizer:
         self._audio = bytearray()
         self._in_utterance = False
         self._ahead = phrases_for is grammars.phrase_set
-        self.set_kind(kind)
+        self._grammar(kind)  # the first question's grammar now (or a clear error for a kind with none)
+        self._kind = kind
         if self._ahead:
             threading.Thread(target=self._build_ahead, name="moonshine-grammars", daemon=True).start()
 
@@ -221,7 +224,7 @@ class MoonshineRecognizer:
         """The grammar of the next answer. A question kind the background thread is building is not waited
         for here but when the answer is scored (``finish``): the voice loop sets every kind at start
         (skill.voice.warm_up), which would otherwise hold the greeting back by the whole build (2-3 s here)."""
-        if not (self._ahead and kind in grammars.KINDS and self._kind):
+        if not (self._ahead and kind in grammars.KINDS):
             self._grammar(kind)  # built now, or a clear error for a kind with no grammar
         self._kind = kind
 
